@@ -1,0 +1,1 @@
+"""In-memory adapters of every port: the unit-test doubles, the contract suites' reference, the `test` profile."""

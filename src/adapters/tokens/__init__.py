@@ -1,0 +1,1 @@
+"""Token adapters: the JWT codec and the Redis token store."""

@@ -1,0 +1,18 @@
+"""Actor: who is calling, the input to every authorisation rule."""
+
+from dataclasses import dataclass
+
+from domain.ids import UserId
+from domain.sessions import TokenClaims
+from domain.users import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: UserId
+    role: Role
+    access: TokenClaims
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN

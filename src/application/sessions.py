@@ -1,0 +1,83 @@
+"""Issuing sessions: the signed token pair that a log-in, a registration or a refresh hands out."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.errors import InvalidToken, TokenReused
+from application.ports.clock import Clock
+from application.ports.tokens import TokenCodec, TokenStore
+from domain.ids import SessionId, UserId, new_session_id, new_token_id
+from domain.sessions import Rotation, SessionPolicy, TokenClaims, TokenKind
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int  # seconds the access token lives
+
+
+class SessionIssuer:
+    """Opens and rotates sessions and signs their tokens; shared by every use case that signs someone in."""
+
+    def __init__(self, *, codec: TokenCodec, store: TokenStore, clock: Clock, policy: SessionPolicy) -> None:
+        self._codec = codec
+        self._store = store
+        self._clock = clock
+        self._policy = policy
+
+    async def open(self, user_id: UserId) -> TokenPair:
+        now = _whole_second(self._clock.now())
+        session_id = new_session_id()
+        ends_at = self._policy.session_end(now)
+        refresh = self._claims(user_id, session_id, TokenKind.REFRESH, now=now, ends_at=ends_at)
+        await self._store.open_session(
+            session_id=session_id, user_id=user_id, refresh_token_id=refresh.token_id, ends_at=ends_at
+        )
+        return self._sign(refresh, now=now)
+
+    async def rotate(self, presented: TokenClaims) -> TokenPair:
+        """Spend `presented` and return the session's next pair. Raises TokenReused or InvalidToken."""
+        now = _whole_second(self._clock.now())
+        refresh = self._claims(
+            presented.subject, presented.session_id, TokenKind.REFRESH, now=now, ends_at=presented.session_ends_at
+        )
+        outcome = await self._store.rotate(
+            session_id=presented.session_id, presented_token_id=presented.token_id, next_token_id=refresh.token_id
+        )
+        if outcome is Rotation.REUSED:
+            raise TokenReused()
+        if outcome is Rotation.UNKNOWN:
+            raise InvalidToken()
+        return self._sign(refresh, now=now)
+
+    def _sign(self, refresh: TokenClaims, *, now: datetime) -> TokenPair:
+        access = self._claims(refresh.subject, refresh.session_id, TokenKind.ACCESS, now=now,
+                              ends_at=refresh.session_ends_at)
+        return TokenPair(
+            access_token=self._codec.encode(access),
+            refresh_token=self._codec.encode(refresh),
+            expires_in=int((access.expires_at - now).total_seconds()),
+        )
+
+    def _claims(
+        self, user_id: UserId, session_id: SessionId, kind: TokenKind, *, now: datetime, ends_at: datetime
+    ) -> TokenClaims:
+        if kind is TokenKind.ACCESS:
+            expires_at = self._policy.access_expiry(now=now, session_ends_at=ends_at)
+        else:
+            expires_at = self._policy.refresh_expiry(now=now, session_ends_at=ends_at)
+        return TokenClaims(
+            subject=user_id,
+            session_id=session_id,
+            token_id=new_token_id(),
+            kind=kind,
+            issued_at=now,
+            expires_at=expires_at,
+            session_ends_at=ends_at,
+        )
+
+
+def _whole_second(moment: datetime) -> datetime:
+    # JWT times are whole seconds; keeping them so makes claims round-trip exactly.
+    return moment.replace(microsecond=0)

@@ -1,0 +1,28 @@
+"""Authenticate: turn an access token into the Actor it speaks for."""
+
+from application.actor import Actor
+from application.errors import InvalidToken
+from application.ports.persistence import UnitOfWork
+from application.ports.tokens import TokenCodec, TokenStore
+from domain.sessions import TokenKind
+
+
+class Authenticate:
+    """Raises InvalidToken unless the token is genuine, of the access kind, unexpired, its session
+    live, itself unrevoked, and its user active with no later session cut-off. Role and active flag
+    are read fresh on every call."""
+
+    def __init__(self, *, codec: TokenCodec, store: TokenStore, uow: UnitOfWork) -> None:
+        self._codec = codec
+        self._store = store
+        self._uow = uow
+
+    async def __call__(self, token: str) -> Actor:
+        claims = self._codec.decode(token, kind=TokenKind.ACCESS)
+        if not await self._store.is_usable(session_id=claims.session_id, token_id=claims.token_id):
+            raise InvalidToken()
+        async with self._uow as uow:
+            user = await uow.users.get(claims.subject)
+        if user is None or not user.accepts_session_token(issued_at=claims.issued_at, session_id=claims.session_id):
+            raise InvalidToken()
+        return Actor(user_id=user.id, role=user.role, access=claims)

@@ -1,0 +1,38 @@
+"""Log in with email and password."""
+
+from application.accounts import account_view
+from application.errors import InvalidCredentials
+from application.ports.persistence import UnitOfWork
+from application.ports.security import PasswordHasher
+from application.sessions import SessionIssuer
+from application.use_cases.auth.register import SignedIn
+from domain.errors import InvalidValue
+from domain.users import Email
+
+
+class LogIn:
+    """Unknown email, wrong password and inactive account all raise InvalidCredentials,
+    after exactly one password verification, so neither answer nor timing tells them apart."""
+
+    def __init__(self, *, uow: UnitOfWork, hasher: PasswordHasher, sessions: SessionIssuer) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._sessions = sessions
+
+    async def __call__(self, *, email: str, password: str) -> SignedIn:
+        if not email.strip():
+            raise InvalidValue("can't be blank", field="email")
+        if not password:
+            raise InvalidValue("can't be blank", field="password")
+        user = profile = None
+        async with self._uow as uow:
+            try:
+                user = await uow.users.by_email(Email(email))
+            except InvalidValue:
+                user = None
+            if user is not None:
+                profile = await uow.profiles.get(user.id)
+        matches = await self._hasher.verify(password, user.password_hash if user else None)
+        if user is None or profile is None or not matches or not user.is_active:
+            raise InvalidCredentials()
+        return SignedIn(account=account_view(user, profile), tokens=await self._sessions.open(user.id))

@@ -1,0 +1,18 @@
+"""Log out: end the caller's session and revoke the access token it used."""
+
+from datetime import timedelta
+
+from application.actor import Actor
+from application.ports.tokens import TokenStore
+
+# Tokens are accepted up to this much past their expiry (clock skew); revocations outlive that.
+LEEWAY = timedelta(seconds=60)
+
+
+class LogOut:
+    def __init__(self, *, store: TokenStore) -> None:
+        self._store = store
+
+    async def __call__(self, actor: Actor) -> None:
+        await self._store.revoke_token(actor.access.token_id, until=actor.access.expires_at + LEEWAY)
+        await self._store.end_session(actor.access.session_id)

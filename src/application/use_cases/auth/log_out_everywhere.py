@@ -1,0 +1,28 @@
+"""Log out everywhere: end every session of the caller."""
+
+from application.actor import Actor
+from application.errors import InvalidToken
+from application.ports.clock import Clock
+from application.ports.persistence import UnitOfWork
+from application.ports.tokens import TokenStore
+from application.use_cases.auth.log_out import LEEWAY
+
+
+class LogOutEverywhere:
+    """Ends the sessions in the token store and, as a backstop, moves the user's session cut-off."""
+
+    def __init__(self, *, uow: UnitOfWork, store: TokenStore, clock: Clock) -> None:
+        self._uow = uow
+        self._store = store
+        self._clock = clock
+
+    async def __call__(self, actor: Actor) -> None:
+        async with self._uow as uow:
+            user = await uow.users.get(actor.user_id)
+            if user is None:
+                raise InvalidToken()
+            user.revoke_sessions(now=self._clock.now())
+            await uow.users.save(user)
+            await uow.commit()
+        await self._store.end_all_sessions(actor.user_id)
+        await self._store.revoke_token(actor.access.token_id, until=actor.access.expires_at + LEEWAY)

@@ -1,0 +1,33 @@
+"""Refresh: spend a refresh token and receive the session's next token pair."""
+
+import logging
+
+from application.errors import InvalidToken, TokenReused
+from application.ports.persistence import UnitOfWork
+from application.ports.tokens import TokenCodec
+from application.sessions import SessionIssuer, TokenPair
+from domain.sessions import TokenKind
+
+log = logging.getLogger("inkwell.security")
+
+
+class RefreshSession:
+    """Raises InvalidToken for a bad, expired or ended token, and TokenReused (after ending
+    the whole session) when the token was spent already."""
+
+    def __init__(self, *, codec: TokenCodec, uow: UnitOfWork, sessions: SessionIssuer) -> None:
+        self._codec = codec
+        self._uow = uow
+        self._sessions = sessions
+
+    async def __call__(self, *, refresh_token: str) -> TokenPair:
+        claims = self._codec.decode(refresh_token, kind=TokenKind.REFRESH)
+        async with self._uow as uow:
+            user = await uow.users.get(claims.subject)
+        if user is None or not user.accepts_session_token(issued_at=claims.issued_at, session_id=claims.session_id):
+            raise InvalidToken()
+        try:
+            return await self._sessions.rotate(claims)
+        except TokenReused:
+            log.warning("refresh_reuse", extra={"user_id": str(claims.subject), "session_id": str(claims.session_id)})
+            raise

@@ -1,0 +1,39 @@
+"""Register: create an account and sign it in."""
+
+from dataclasses import dataclass
+
+from application.accounts import create_account
+from application.ports.clock import Clock
+from application.ports.persistence import UnitOfWork
+from application.ports.security import PasswordHasher
+from application.sessions import SessionIssuer, TokenPair
+from application.views import AccountView
+from domain.passwords import PasswordPolicy
+from domain.users import Role
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    account: AccountView
+    tokens: TokenPair
+
+
+class RegisterUser:
+    """Always creates a plain user, whatever else the caller sent. Raises InvalidValue or Conflict."""
+
+    def __init__(
+        self, *, uow: UnitOfWork, hasher: PasswordHasher, policy: PasswordPolicy, clock: Clock,
+        sessions: SessionIssuer,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._policy = policy
+        self._clock = clock
+        self._sessions = sessions
+
+    async def __call__(self, *, email: str, username: str, password: str) -> SignedIn:
+        account = await create_account(
+            uow=self._uow, hasher=self._hasher, policy=self._policy, clock=self._clock,
+            email=email, username=username, password=password, role=Role.USER,
+        )
+        return SignedIn(account=account, tokens=await self._sessions.open(account.user_id))

@@ -1,0 +1,21 @@
+"""Identifiers of the model's aggregates."""
+
+import secrets
+import uuid
+from typing import NewType
+
+UserId = NewType("UserId", uuid.UUID)
+SessionId = NewType("SessionId", uuid.UUID)
+
+
+def new_user_id() -> UserId:
+    return UserId(uuid.uuid4())
+
+
+def new_session_id() -> SessionId:
+    return SessionId(uuid.uuid4())
+
+
+def new_token_id() -> str:
+    """A token's jti: 128 random bits, URL-safe."""
+    return secrets.token_urlsafe(16)

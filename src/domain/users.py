@@ -1,0 +1,150 @@
+"""The User aggregate and its value objects: Email, Username, Role."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import InvalidValue
+from domain.events import DomainEvent, EmailChanged, SessionsRevoked, UserRegistered
+from domain.ids import SessionId, UserId, new_user_id
+
+EMAIL_MAX_LENGTH = 254
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
+_USERNAME = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """An e-mail address, kept in lower case so that it is unique whatever the letter case."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        normalized = self.value.strip().lower()
+        if not normalized:
+            raise InvalidValue("can't be blank", field="email")
+        if len(normalized) > EMAIL_MAX_LENGTH or not _EMAIL.match(normalized):
+            raise InvalidValue("is invalid", field="email")
+        object.__setattr__(self, "value", normalized)
+
+
+@dataclass(frozen=True, slots=True)
+class Username:
+    """A public handle: 3-64 ASCII letters, digits, '_' or '-'; unique whatever the letter case."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        value = self.value.strip()
+        if not value:
+            raise InvalidValue("can't be blank", field="username")
+        if not _USERNAME.match(value):
+            raise InvalidValue("must be 3-64 letters, digits, '_' or '-'", field="username")
+        object.__setattr__(self, "value", value)
+
+    @property
+    def key(self) -> str:
+        """The form uniqueness is judged on."""
+        return self.value.lower()
+
+
+class Role(StrEnum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+@dataclass(eq=False, slots=True)
+class User:
+    """An account. Compared by id; sessions issued before `tokens_valid_after` are dead."""
+
+    id: UserId
+    email: Email
+    username: Username
+    password_hash: str
+    role: Role
+    is_active: bool
+    email_verified_at: datetime | None
+    tokens_valid_after: datetime
+    created_at: datetime
+    updated_at: datetime
+    # The one session a password change left alive: the one that made the change.
+    kept_session_id: SessionId | None = None
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def register(
+        cls, *, email: Email, username: Username, password_hash: str, now: datetime, role: Role = Role.USER
+    ) -> "User":
+        user = cls(
+            id=new_user_id(),
+            email=email,
+            username=username,
+            password_hash=password_hash,
+            role=role,
+            is_active=True,
+            email_verified_at=None,
+            tokens_valid_after=_whole_second(now),
+            created_at=now,
+            updated_at=now,
+        )
+        user.events.append(UserRegistered(user.id, email.value))
+        return user
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, User) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def change_email(self, email: Email, *, now: datetime) -> None:
+        """A new address is unverified until confirmed again."""
+        if email == self.email:
+            return
+        self.email = email
+        self.email_verified_at = None
+        self.updated_at = now
+        self.events.append(EmailChanged(self.id, email.value))
+
+    def change_username(self, username: Username, *, now: datetime) -> None:
+        if username == self.username:
+            return
+        self.username = username
+        self.updated_at = now
+
+    def change_password(self, password_hash: str, *, now: datetime, keep: SessionId | None) -> None:
+        """A new password ends every session that existed before it, except `keep`: the one making the change."""
+        self.password_hash = password_hash
+        self.updated_at = now
+        self.revoke_sessions(now=now, keep=keep)
+
+    def revoke_sessions(self, *, now: datetime, keep: SessionId | None = None) -> None:
+        self.tokens_valid_after = _whole_second(now)
+        self.kept_session_id = keep
+        self.events.append(SessionsRevoked(self.id, kept_session_id=keep))
+
+    def accepts_session_token(self, *, issued_at: datetime, session_id: SessionId) -> bool:
+        """Whether a token of `session_id` issued at `issued_at` may still act for this user."""
+        if not self.is_active:
+            return False
+        return issued_at >= self.tokens_valid_after or session_id == self.kept_session_id
+
+    def change_role(self, role: Role, *, now: datetime) -> None:
+        self.role = role
+        self.updated_at = now
+
+    def deactivate(self, *, now: datetime) -> None:
+        self.is_active = False
+        self.updated_at = now
+        self.revoke_sessions(now=now)
+
+
+def _whole_second(moment: datetime) -> datetime:
+    # Token `iat` claims are whole seconds; a cut-off with a fraction would reject
+    # the very token issued right after a password change in the same second.
+    # Sessions from that same second are still ended by the token store.
+    return moment.replace(microsecond=0)
