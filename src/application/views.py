@@ -1,6 +1,7 @@
 """Read models returned by queries and use cases: frozen, viewer-specific, never aggregates."""
 
 from dataclasses import dataclass
+
 from domain.ids import UserId
 from domain.users import Role
 

@@ -30,8 +30,8 @@ class AccountChanges:
     email: str | Keep = KEEP
     username: str | Keep = KEEP
     password: str | Keep = KEEP
-    bio: str | None | Keep = KEEP  # None or "" clears it
-    image: str | None | Keep = KEEP
+    bio: str | Keep | None = KEEP  # None or "" clears it
+    image: str | Keep | None = KEEP
 
 
 class UpdateUser:
@@ -59,13 +59,12 @@ class UpdateUser:
             profile = await uow.profiles.get(actor.user_id)
             if user is None or profile is None:
                 raise InvalidToken()
-            if email is not None and email != user.email:
-                if await uow.users.by_email(email):
-                    raise Conflict(TAKEN, field="email")
+            if email is not None and email != user.email and await uow.users.by_email(email):
+                raise Conflict(TAKEN, field="email")
+            if username is not None and username.key != user.username.key and await uow.users.by_username(username):
+                raise Conflict(TAKEN, field="username")
+            if email is not None:
                 user.change_email(email, now=now)
-            if username is not None and username.key != user.username.key:
-                if await uow.users.by_username(username):
-                    raise Conflict(TAKEN, field="username")
             if username is not None:
                 user.change_username(username, now=now)
             if password_hash is not None:

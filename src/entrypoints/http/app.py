@@ -1,0 +1,74 @@
+"""The FastAPI application: routers, middleware, error handlers and the container's lifetime."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from entrypoints import logs
+from entrypoints.container import Container, build_container, close_resources
+from entrypoints.http import errors
+from entrypoints.http.middleware import BodySizeLimit, RequestContext
+from entrypoints.http.routers import auth, meta, profiles, users
+from entrypoints.settings import Settings
+
+DESCRIPTION = """
+Inkwell is a blogging backend whose API is a superset of the
+[RealWorld](https://realworld-docs.netlify.app/) ("Conduit") API.
+
+Authenticate with `Authorization: Token <access token>` (RealWorld clients) or
+`Authorization: Bearer <access token>`. Access tokens are short-lived; rotate them with
+`POST /api/auth/refresh`. Errors always look like `{"errors": {"field": ["message"]}}`.
+"""
+
+TAGS = [
+    {"name": "users", "description": "Registration, log-in and the current user (RealWorld)."},
+    {"name": "profiles", "description": "Public profiles (RealWorld)."},
+    {"name": "auth", "description": "Sessions: OAuth2 password form, refresh rotation, log-out."},
+    {"name": "meta", "description": "Service information and health."},
+]
+
+ROUTERS = (users, profiles, auth, meta)
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    settings = settings or Settings()
+    logs.configure(settings.log_level)
+    container = container or build_container(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await close_resources(container)
+
+    app = FastAPI(
+        title="Inkwell",
+        summary="A production-grade blogging backend, RealWorld-compatible.",
+        description=DESCRIPTION,
+        version=version("inkwell"),
+        contact={"name": "Inkwell maintainers"},
+        license_info={"name": "MIT", "identifier": "MIT"},
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    container.wire(modules=[*(router.__name__ for router in ROUTERS), "entrypoints.http.auth"])
+    for router in ROUTERS:
+        app.include_router(router.router)
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContext)
+    return app

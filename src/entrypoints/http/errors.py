@@ -1,0 +1,99 @@
+"""The one mapping from errors to HTTP answers in RealWorld's `{"errors": {field: [message]}}` model."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import Conflict, DomainError, Forbidden, InvalidValue, NotFound, RateLimited, Unauthenticated
+
+log = logging.getLogger("inkwell.http")
+
+STATUS: dict[type[DomainError], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    InvalidValue: 422,
+    RateLimited: 429,
+}
+
+# A dependency that does not answer is the service's trouble, not the caller's: 503, never 500.
+UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+
+
+def error_body(field: str, *messages: str) -> dict[str, Any]:
+    return {"errors": {field: list(messages)}}
+
+
+def status_of(error: DomainError) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
+async def domain_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    status = status_of(error)
+    headers = {"WWW-Authenticate": "Token"} if status == 401 else {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    return JSONResponse(error_body(error.field, error.message), status_code=status, headers=headers)
+
+
+async def validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors: dict[str, list[str]] = {}
+    for problem in error.errors():
+        location = [str(part) for part in problem.get("loc", ()) if not isinstance(part, int)]
+        field = location[-1] if location and location[-1] not in ("body", "query", "path") else "body"
+        kind = problem.get("type", "")
+        if kind == "missing":
+            message = "can't be blank"
+        elif kind == "json_invalid":
+            field, message = "body", "is not valid JSON"
+        else:
+            message = str(problem.get("msg", "is invalid"))
+        errors.setdefault(field, []).append(message)
+    return JSONResponse({"errors": errors}, status_code=422)
+
+
+async def http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    messages = {404: "not found", 405: "method not allowed", 413: "is too large"}
+    message = messages.get(error.status_code, str(error.detail).lower())
+    field = "body" if error.status_code == 413 else "request"
+    return JSONResponse(error_body(field, message), status_code=error.status_code, headers=error.headers)
+
+
+async def dependency_down(request: Request, error: Exception) -> JSONResponse:
+    log.error("dependency_unavailable", extra={"error": type(error).__name__})
+    return JSONResponse(error_body("service", "is temporarily unavailable"), status_code=503,
+                        headers={"Retry-After": "5"})
+
+
+async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, UNAVAILABLE) or _connection_lost(error):
+        return await dependency_down(request, error)
+    request_id = getattr(request.state, "request_id", None)
+    log.exception("unhandled_error", extra={"request_id": request_id})
+    body = error_body("server", "an unexpected error occurred")
+    body["request_id"] = request_id
+    return JSONResponse(body, status_code=500)
+
+
+def _connection_lost(error: Exception) -> bool:
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, dependency_down)
+    app.add_exception_handler(Exception, unexpected_error)

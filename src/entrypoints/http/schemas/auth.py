@@ -1,0 +1,28 @@
+"""Bodies of the OAuth2-style token endpoints."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from application.sessions import TokenPair
+
+TOKEN_MAX = 4096
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"refresh_token": "eyJ..."}})
+    refresh_token: str = Field(max_length=TOKEN_MAX)
+
+
+class TokenResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {"access_token": "eyJ...", "refresh_token": "eyJ...", "token_type": "bearer", "expires_in": 900}
+        }
+    )
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int = Field(description="Seconds until the access token expires.")
+
+    @classmethod
+    def of(cls, pair: TokenPair) -> "TokenResponse":
+        return cls(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)

@@ -1,0 +1,22 @@
+"""The error model, documented once and referenced from every route's responses."""
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ErrorResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"errors": {"email": ["has already been taken"]}}})
+    errors: dict[str, list[str]]
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, object]]:
+    described = {
+        401: "Missing, invalid, expired or revoked token",
+        403: "Not allowed for this user",
+        404: "Not found",
+        409: "Conflicts with existing data",
+        413: "Request body too large",
+        422: "Invalid input",
+        429: "Too many attempts",
+        503: "A dependency is unavailable",
+    }
+    return {code: {"model": ErrorResponse, "description": described[code]} for code in codes}

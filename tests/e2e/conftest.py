@@ -1,0 +1,59 @@
+"""End-to-end tests start the real `inkwell serve` command as a separate process."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from entrypoints.settings import Settings
+
+INKWELL = shutil.which("inkwell", path=str(Path(sys.executable).parent)) or "inkwell"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_server(workdir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `inkwell serve` in `workdir` with a clean configuration until the block ends."""
+    port = free_port()
+    # Only what the test sets configures the server: no setting leaks in from the caller's environment.
+    clean_env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
+    clean_env.update({"BCRYPT_ROUNDS": "4", "LOG_LEVEL": "WARNING", **(env or {})})
+    log = (workdir / f"server-{port}.log").open("w")
+    process = subprocess.Popen(  # noqa: S603 - our own console script
+        [INKWELL, "serve", "--port", str(port)], cwd=workdir, env=clean_env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(base, process, workdir)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+def _wait_until_ready(base: str, process: subprocess.Popen[bytes], workdir: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            logs = "".join(p.read_text() for p in workdir.glob("server-*.log"))
+            raise RuntimeError(f"inkwell serve exited with {process.returncode}:\n{logs}")
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError("inkwell serve did not become ready in 30 s")
