@@ -1,0 +1,77 @@
+"""BcryptPasswordHasher: peppered pre-hash, so every password is hashed whole; cheap rounds for speed."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adapters.security.bcrypt_hasher import BcryptPasswordHasher
+from domain.passwords import MAX_LENGTH, MIN_LENGTH
+
+HASHER = BcryptPasswordHasher(pepper="unit-test-pepper", rounds=4)
+
+
+async def test_round_trip() -> None:
+    hashed = await HASHER.hash("correct horse battery")
+    assert hashed.startswith("$2b$04$")
+    assert await HASHER.verify("correct horse battery", hashed)
+
+
+async def test_a_wrong_password_does_not_verify() -> None:
+    hashed = await HASHER.hash("correct horse battery")
+    assert not await HASHER.verify("correct horse batterY", hashed)
+
+
+async def test_hashes_are_salted() -> None:
+    assert await HASHER.hash("correct horse battery") != await HASHER.hash("correct horse battery")
+
+
+@pytest.mark.parametrize("plain", ["", "inkwell-dummy-password", "correct horse battery"])
+async def test_nothing_verifies_against_no_hash(plain: str) -> None:
+    assert not await HASHER.verify(plain, None)
+
+
+@pytest.mark.parametrize("stored", ["", "not-a-bcrypt-hash", "$2b$04$short"])
+async def test_a_malformed_stored_hash_never_matches(stored: str) -> None:
+    assert not await HASHER.verify("correct horse battery", stored)
+
+
+async def test_another_pepper_does_not_verify() -> None:
+    hashed = await HASHER.hash("correct horse battery")
+    assert not await BcryptPasswordHasher(pepper="another-pepper", rounds=4).verify("correct horse battery", hashed)
+
+
+@pytest.mark.parametrize("length", [72, 73, 100, MAX_LENGTH])
+async def test_long_passwords_are_hashed_whole(length: int) -> None:
+    password = "p" * length
+    hashed = await HASHER.hash(password)
+    assert await HASHER.verify(password, hashed)
+    assert not await HASHER.verify(password + "x", hashed)
+    assert not await HASHER.verify(password[:-1] + "q", hashed)
+
+
+async def test_multibyte_passwords_past_72_bytes_are_hashed_whole() -> None:
+    password = "é" * 40  # 80 bytes in UTF-8
+    hashed = await HASHER.hash(password)
+    assert await HASHER.verify(password, hashed)
+    assert not await HASHER.verify(password + "x", hashed)
+
+
+@pytest.mark.parametrize("password", ["pässwörd-ünïcode", "пароль-пароль", "密码密码密码密码", "🔑🔐🔑🔐🔑🔐🔑🔐!"])
+async def test_non_ascii_round_trip(password: str) -> None:
+    hashed = await HASHER.hash(password)
+    assert await HASHER.verify(password, hashed)
+    assert not await HASHER.verify(password[::-1], hashed)
+
+
+@pytest.mark.parametrize("rounds", [3, 32])
+def test_rounds_out_of_range_are_refused(rounds: int) -> None:
+    with pytest.raises(ValueError, match="rounds"):
+        BcryptPasswordHasher(pepper="p", rounds=rounds)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.text(min_size=MIN_LENGTH, max_size=MAX_LENGTH))
+async def test_any_valid_password_round_trips(password: str) -> None:
+    hashed = await HASHER.hash(password)
+    assert await HASHER.verify(password, hashed)
+    assert not await HASHER.verify(password + "x", hashed)
