@@ -1,8 +1,9 @@
 """Read models returned by queries and use cases: frozen, viewer-specific, never aggregates."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from domain.ids import UserId
+from domain.ids import CommentId, UserId
 from domain.users import Role
 
 
@@ -26,3 +27,38 @@ class ProfileView:
     bio: str | None
     image: str | None
     following: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """An article as a list shows it: everything but the body."""
+
+    slug: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    favorited: bool
+    favorites_count: int
+    author: ProfileView
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView(ArticleSummary):
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    articles: list[ArticleSummary]
+    total: int  # matches across all pages, not the page size
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    id: CommentId
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    author: ProfileView

@@ -19,3 +19,11 @@ def new_session_id() -> SessionId:
 def new_token_id() -> str:
     """A token's jti: 128 random bits, URL-safe."""
     return secrets.token_urlsafe(16)
+
+
+ArticleId = NewType("ArticleId", uuid.UUID)
+CommentId = NewType("CommentId", int)  # RealWorld shows comment ids as integers; the database assigns them
+
+
+def new_article_id() -> ArticleId:
+    return ArticleId(uuid.uuid4())

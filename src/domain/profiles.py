@@ -32,3 +32,9 @@ def _optional_text(value: str | None, *, field: str, max_length: int) -> str | N
     if len(value) > max_length:
         raise InvalidValue(f"is too long (maximum is {max_length} characters)", field=field)
     return value
+
+
+def ensure_can_follow(follower: UserId, followee: UserId) -> None:
+    """Following oneself is refused."""
+    if follower == followee:
+        raise InvalidValue("cannot follow yourself", field="profile")

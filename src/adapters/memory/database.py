@@ -1,126 +1,211 @@
-"""In-memory persistence: a committed state shared by units of work that stage their writes."""
+"""In-memory persistence: a committed state shared by units of work that replay their writes on commit."""
 
 import asyncio
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
 
-from application.ports.persistence import ProfileRepository, UnitOfWork, UserRepository
-from domain.errors import Conflict
+from adapters.memory.state import CommentSequence, MemoryState
+from application.ports.persistence import (
+    ArticleRepository,
+    CommentRepository,
+    FavoriteRepository,
+    FollowRepository,
+    ProfileRepository,
+    UnitOfWork,
+    UserRepository,
+)
+from domain.articles import Article, Comment
 from domain.events import DomainEvent
-from domain.ids import UserId
+from domain.ids import ArticleId, CommentId, UserId
 from domain.profiles import Profile
 from domain.users import Email, User, Username
 
-TAKEN = "has already been taken"
+Write = Callable[[MemoryState], None]
 
 
 @dataclass
 class MemoryDatabase:
-    """The committed state. Units of work copy out of it and write back on commit only."""
+    """The committed state. Units of work read a copy of it and write back on commit only."""
 
-    users: dict[UserId, User] = field(default_factory=dict)
-    profiles: dict[UserId, Profile] = field(default_factory=dict)
+    state: MemoryState = field(default_factory=MemoryState)
+    comment_ids: CommentSequence = field(default_factory=CommentSequence)
     commit_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
+    @property
+    def users(self) -> dict[UserId, User]:
+        return self.state.users
 
-class _Staged:
-    """The writes of one unit of work, and the aggregates it has handed out."""
+    @property
+    def profiles(self) -> dict[UserId, Profile]:
+        return self.state.profiles
+
+
+class _Transaction:
+    """The writes of one unit of work, kept as a log and replayed onto the committed state on commit."""
 
     def __init__(self, db: MemoryDatabase) -> None:
         self.db = db
-        self.users: dict[UserId, User] = {}
-        self.profiles: dict[UserId, Profile] = {}
+        self.writes: list[Write] = []
         self.seen: dict[UserId, User] = {}
+        self._view: MemoryState | None = None
 
-    def user(self, user: User | None) -> User | None:
+    def view(self) -> MemoryState:
+        """The committed state as this transaction sees it: with its own writes applied."""
+        if self._view is None:
+            self._view = self.db.state.copy()
+            for write in self.writes:
+                write(self._view)
+        return self._view
+
+    def record(self, write: Write) -> None:
+        self.writes.append(write)
+        if self._view is not None:
+            write(self._view)
+
+    def handed_out(self, user: User | None) -> User | None:
         if user is None:
             return None
-        if user.id not in self.seen:
-            self.seen[user.id] = copy.deepcopy(self.users.get(user.id, user))
-        return self.seen[user.id]
+        return self.seen.setdefault(user.id, copy.deepcopy(user))
 
 
 class MemoryUserRepository(UserRepository):
-    def __init__(self, staged: _Staged) -> None:
-        self._staged = staged
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
 
     async def add(self, user: User) -> None:
-        self._staged.users[user.id] = copy.deepcopy(user)
-        self._staged.seen[user.id] = user
+        await self.save(user)
 
     async def get(self, user_id: UserId) -> User | None:
-        return self._staged.user(self._staged.users.get(user_id) or self._staged.db.users.get(user_id))
+        return self._tx.handed_out(self._tx.view().users.get(user_id))
 
     async def by_email(self, email: Email) -> User | None:
-        return self._staged.user(self._find(lambda u: u.email == email))
+        return self._tx.handed_out(next((u for u in self._tx.view().users.values() if u.email == email), None))
 
     async def by_username(self, username: Username) -> User | None:
-        return self._staged.user(self._find(lambda u: u.username.key == username.key))
+        users = self._tx.view().users.values()
+        return self._tx.handed_out(next((u for u in users if u.username.key == username.key), None))
 
     async def save(self, user: User) -> None:
-        self._staged.users[user.id] = copy.deepcopy(user)
-        self._staged.seen[user.id] = user
-
-    def _find(self, match: object) -> User | None:
-        visible = {**self._staged.db.users, **self._staged.users}
-        return next((u for u in visible.values() if match(u)), None)  # type: ignore[operator]
+        self._tx.seen[user.id] = user
+        snapshot = copy.deepcopy(user)
+        self._tx.record(lambda state: state.put_user(snapshot))
 
 
 class MemoryProfileRepository(ProfileRepository):
-    def __init__(self, staged: _Staged) -> None:
-        self._staged = staged
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
 
     async def add(self, profile: Profile) -> None:
-        self._staged.profiles[profile.user_id] = copy.deepcopy(profile)
+        await self.save(profile)
 
     async def get(self, user_id: UserId) -> Profile | None:
-        found = self._staged.profiles.get(user_id) or self._staged.db.profiles.get(user_id)
-        return copy.deepcopy(found)
+        return copy.deepcopy(self._tx.view().profiles.get(user_id))
 
     async def save(self, profile: Profile) -> None:
-        self._staged.profiles[profile.user_id] = copy.deepcopy(profile)
+        snapshot = copy.deepcopy(profile)
+        self._tx.record(lambda state: state.put_profile(snapshot))
+
+
+class MemoryArticleRepository(ArticleRepository):
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    async def add(self, article: Article) -> None:
+        await self.save(article)
+
+    async def by_slug(self, slug: str) -> Article | None:
+        found = next((a for a in self._tx.view().articles.values() if a.slug == slug), None)
+        return copy.deepcopy(found)
+
+    async def save(self, article: Article) -> None:
+        snapshot = copy.deepcopy(article)
+        self._tx.record(lambda state: state.put_article(snapshot))
+
+    async def remove(self, article: Article) -> None:
+        article_id = article.id
+        self._tx.record(lambda state: state.delete_article(article_id))
+
+
+class MemoryCommentRepository(CommentRepository):
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    async def add(self, comment: Comment) -> CommentId:
+        comment.id = self._tx.db.comment_ids.next()
+        snapshot = copy.deepcopy(comment)
+        self._tx.record(lambda state: state.put_comment(snapshot))
+        return comment.id
+
+    async def get(self, comment_id: CommentId) -> Comment | None:
+        return copy.deepcopy(self._tx.view().comments.get(comment_id))
+
+    async def remove(self, comment: Comment) -> None:
+        if comment.id is not None:
+            comment_id = comment.id
+            self._tx.record(lambda state: state.delete_comment(comment_id))
+
+
+class MemoryFollowRepository(FollowRepository):
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    async def add(self, follower: UserId, followee: UserId) -> None:
+        self._tx.record(lambda state: state.add_follow(follower, followee))
+
+    async def remove(self, follower: UserId, followee: UserId) -> None:
+        self._tx.record(lambda state: state.remove_follow(follower, followee))
+
+
+class MemoryFavoriteRepository(FavoriteRepository):
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    async def add(self, user_id: UserId, article_id: ArticleId) -> None:
+        self._tx.record(lambda state: state.add_favorite(user_id, article_id))
+
+    async def remove(self, user_id: UserId, article_id: ArticleId) -> None:
+        self._tx.record(lambda state: state.remove_favorite(user_id, article_id))
 
 
 class MemoryUnitOfWork(UnitOfWork):
-    """Stages writes as deep copies; a use case that forgets `save` or `commit` loses its change."""
+    """Stages writes; a use case that forgets `save` or `commit` loses its change, as on a real database.
+    Constraints (unique email, username and slug) are checked when the writes are replayed at commit."""
 
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
         self.committed_events: list[DomainEvent] = []
         self.commits = 0
+        self._begin()
+
+    def _begin(self) -> None:
+        self._tx = _Transaction(self._db)
+        self.users = MemoryUserRepository(self._tx)
+        self.profiles = MemoryProfileRepository(self._tx)
+        self.articles = MemoryArticleRepository(self._tx)
+        self.comments = MemoryCommentRepository(self._tx)
+        self.follows = MemoryFollowRepository(self._tx)
+        self.favorites = MemoryFavoriteRepository(self._tx)
 
     async def __aenter__(self) -> Self:
-        self._staged = _Staged(self._db)
-        self.users = MemoryUserRepository(self._staged)
-        self.profiles = MemoryProfileRepository(self._staged)
+        self._begin()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._staged = _Staged(self._db)
+        self._begin()
 
     async def commit(self) -> None:
         async with self._db.commit_lock:
-            self._check_unique()
-            self._db.users.update(copy.deepcopy(self._staged.users))
-            self._db.profiles.update(copy.deepcopy(self._staged.profiles))
-        for user in self._staged.seen.values():
+            candidate = self._db.state.copy()
+            for write in self._tx.writes:
+                write(candidate)
+            self._db.state = candidate
+        for user in self._tx.seen.values():
             self.committed_events.extend(user.events)
             user.events.clear()
-        self._staged.users.clear()
-        self._staged.profiles.clear()
+        self._tx.writes.clear()
         self.commits += 1
-
-    def _check_unique(self) -> None:
-        merged = {**self._db.users, **self._staged.users}
-        for staged in self._staged.users.values():
-            for other in merged.values():
-                if other.id == staged.id:
-                    continue
-                if other.email == staged.email:
-                    raise Conflict(TAKEN, field="email")
-                if other.username.key == staged.username.key:
-                    raise Conflict(TAKEN, field="username")

@@ -3,8 +3,9 @@
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.articles import Article, Comment
 from domain.events import DomainEvent
-from domain.ids import UserId
+from domain.ids import ArticleId, CommentId, UserId
 from domain.profiles import Profile
 from domain.users import Email, User, Username
 
@@ -34,6 +35,47 @@ class ProfileRepository(Protocol):
     async def save(self, profile: Profile) -> None: ...
 
 
+class ArticleRepository(Protocol):
+    """Articles with their tags. `add` and `save` raise Conflict (field `slug`) when the slug is taken,
+    at the latest when the unit of work commits."""
+
+    async def add(self, article: Article) -> None: ...
+
+    async def by_slug(self, slug: str) -> Article | None: ...
+
+    async def save(self, article: Article) -> None: ...
+
+    async def remove(self, article: Article) -> None:
+        """Also removes its comments, favorites and tag links."""
+        ...
+
+
+class CommentRepository(Protocol):
+    async def add(self, comment: Comment) -> CommentId:
+        """Store the comment and return the id it was given."""
+        ...
+
+    async def get(self, comment_id: CommentId) -> Comment | None: ...
+
+    async def remove(self, comment: Comment) -> None: ...
+
+
+class FollowRepository(Protocol):
+    """Who follows whom. Adding an existing pair or removing a missing one changes nothing."""
+
+    async def add(self, follower: UserId, followee: UserId) -> None: ...
+
+    async def remove(self, follower: UserId, followee: UserId) -> None: ...
+
+
+class FavoriteRepository(Protocol):
+    """Which user favorites which article. Adding an existing pair or removing a missing one changes nothing."""
+
+    async def add(self, user_id: UserId, article_id: ArticleId) -> None: ...
+
+    async def remove(self, user_id: UserId, article_id: ArticleId) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `async with` block without `commit()` rolls back.
 
@@ -43,6 +85,10 @@ class UnitOfWork(Protocol):
 
     users: UserRepository
     profiles: ProfileRepository
+    articles: ArticleRepository
+    comments: CommentRepository
+    follows: FollowRepository
+    favorites: FavoriteRepository
     committed_events: list[DomainEvent]
 
     async def __aenter__(self) -> Self: ...

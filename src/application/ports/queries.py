@@ -1,9 +1,11 @@
 """Read-side ports: each answers one question with one query and returns views."""
 
+from dataclasses import dataclass
 from typing import Protocol
 
-from application.views import AccountView, ProfileView
-from domain.ids import UserId
+from application.views import AccountView, ArticlePage, ArticleView, CommentView, ProfileView
+from domain.ids import CommentId, UserId
+from domain.paging import Page
 
 
 class AccountQueries(Protocol):
@@ -11,4 +13,39 @@ class AccountQueries(Protocol):
 
     async def profile(self, username: str, *, viewer: UserId | None) -> ProfileView | None:
         """Found whatever the letter case of `username`; `following` is False for an anonymous viewer."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleFilter:
+    """Narrows a listing; every given criterion must hold. Usernames match whatever their letter case."""
+
+    tag: str | None = None
+    author: str | None = None
+    favorited_by: str | None = None
+
+
+class ArticleQueries(Protocol):
+    """Newest first (ties broken by the later-written article first). `viewer` fills `favorited` and `following`."""
+
+    async def article(self, slug: str, *, viewer: UserId | None) -> ArticleView | None: ...
+
+    async def articles(self, criteria: ArticleFilter, page: Page, *, viewer: UserId | None) -> ArticlePage: ...
+
+    async def feed(self, page: Page, *, viewer: UserId) -> ArticlePage:
+        """Articles by the authors `viewer` follows."""
+        ...
+
+
+class CommentQueries(Protocol):
+    async def comments(self, slug: str, *, viewer: UserId | None) -> list[CommentView] | None:
+        """Every comment on the article, oldest first; None when there is no such article."""
+        ...
+
+    async def comment(self, comment_id: CommentId, *, viewer: UserId | None) -> CommentView | None: ...
+
+
+class TagQueries(Protocol):
+    async def tags(self) -> list[str]:
+        """Every tag in use, most used first."""
         ...

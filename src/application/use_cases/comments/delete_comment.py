@@ -1,0 +1,26 @@
+"""Delete a comment."""
+
+from application.actor import Actor
+from application.ports.persistence import UnitOfWork
+from domain.errors import NotFound
+from domain.ids import CommentId
+
+
+class DeleteComment:
+    """Raises NotFound for the article, then NotFound for a comment not on that article, then
+    Forbidden unless the caller wrote the comment or is an admin."""
+
+    def __init__(self, *, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, actor: Actor, *, slug: str, comment_id: CommentId) -> None:
+        async with self._uow as uow:
+            article = await uow.articles.by_slug(slug)
+            if article is None:
+                raise NotFound("not found", field="article")
+            comment = await uow.comments.get(comment_id)
+            if comment is None or comment.article_id != article.id:
+                raise NotFound("not found", field="comment")
+            comment.ensure_deletable_by(actor.user_id, is_admin=actor.is_admin)
+            await uow.comments.remove(comment)
+            await uow.commit()
