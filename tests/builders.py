@@ -1,6 +1,7 @@
 """Test builders: the use cases wired by hand on the in-memory adapters, and a few ready-made users."""
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,8 +24,10 @@ from application.use_cases.auth.register import RegisterUser, SignedIn
 from application.use_cases.profiles.get_profile import GetProfile
 from application.use_cases.users.get_current_user import GetCurrentUser
 from application.use_cases.users.update_user import UpdateUser
+from domain.ids import UserId
 from domain.passwords import PasswordPolicy
 from domain.sessions import SessionPolicy
+from domain.users import User
 
 # 64 bytes, so that tokens signed with it under HS512 raise no key-length warning either.
 SECRET = "inkwell-unit-tests-secret-0123456789-abcdefghijklmnopqrstuvwxyz!!"
@@ -110,6 +113,34 @@ async def a_user(
 
 async def an_actor(app: App, access_token: str) -> Actor:
     return await app.authenticate()(access_token)
+
+
+async def change_user(app: App, user_id: UserId, change: Callable[[User], None]) -> None:
+    """Apply `change` to a stored user and commit, as an admin use case would."""
+    async with app.uow() as uow:
+        user = await uow.users.get(user_id)
+        assert user is not None
+        change(user)
+        await uow.users.save(user)
+        await uow.commit()
+
+
+async def stored_user(app: App, user_id: UserId) -> User:
+    async with app.uow() as uow:
+        user = await uow.users.get(user_id)
+    assert user is not None
+    return user
+
+
+def live_sessions(app: App) -> int:
+    """How many sessions the token store holds, expired ones included until next looked at."""
+    return len(app.store._sessions)
+
+
+def forget_user(app: App, user_id: UserId) -> None:
+    """The account disappears, as after a deletion, while its tokens are still around."""
+    del app.db.users[user_id]
+    del app.db.profiles[user_id]
 
 
 def minutes(n: float) -> timedelta:
