@@ -8,13 +8,18 @@ from redis.asyncio import Redis
 
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.hasher import MemoryPasswordHasher
-from adapters.memory.queries import MemoryAccountQueries
+from adapters.memory.queries import (
+    MemoryAccountQueries,
+    MemoryArticleQueries,
+    MemoryCommentQueries,
+    MemoryTagQueries,
+)
 from adapters.memory.token_store import MemoryTokenStore
 from adapters.probes import DatabaseProbe, RedisProbe
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.sql.engine import create_engine, create_session_factory
 from adapters.sql.migrations import is_up_to_date, upgrade_async
-from adapters.sql.queries import SqlAccountQueries
+from adapters.sql.queries import SqlAccountQueries, SqlArticleQueries, SqlCommentQueries, SqlTagQueries
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
@@ -22,13 +27,27 @@ from adapters.tokens.jwt_codec import JwtCodec
 from adapters.tokens.redis_store import RedisTokenStore
 from application.sessions import SessionIssuer
 from application.use_cases.admin.create_admin import CreateAdmin
+from application.use_cases.articles.create_article import CreateArticle
+from application.use_cases.articles.delete_article import DeleteArticle
+from application.use_cases.articles.favorite_article import FavoriteArticle
+from application.use_cases.articles.feed import Feed
+from application.use_cases.articles.get_article import GetArticle
+from application.use_cases.articles.list_articles import ListArticles
+from application.use_cases.articles.unfavorite_article import UnfavoriteArticle
+from application.use_cases.articles.update_article import UpdateArticle
 from application.use_cases.auth.authenticate import Authenticate
 from application.use_cases.auth.log_in import LogIn
 from application.use_cases.auth.log_out import LogOut
 from application.use_cases.auth.log_out_everywhere import LogOutEverywhere
 from application.use_cases.auth.refresh_session import RefreshSession
 from application.use_cases.auth.register import RegisterUser
+from application.use_cases.comments.add_comment import AddComment
+from application.use_cases.comments.delete_comment import DeleteComment
+from application.use_cases.comments.list_comments import ListComments
+from application.use_cases.profiles.follow_user import FollowUser
 from application.use_cases.profiles.get_profile import GetProfile
+from application.use_cases.profiles.unfollow_user import UnfollowUser
+from application.use_cases.tags.list_tags import ListTags
 from application.use_cases.users.get_current_user import GetCurrentUser
 from application.use_cases.users.update_user import UpdateUser
 from domain.passwords import PasswordPolicy
@@ -66,6 +85,21 @@ class Container(containers.DeclarativeContainer):
         config.wiring.storage,
         sql=providers.Singleton(SqlAccountQueries, session_factory),
         memory=providers.Singleton(MemoryAccountQueries, memory_database),
+    )
+    article_queries = providers.Selector(
+        config.wiring.storage,
+        sql=providers.Singleton(SqlArticleQueries, session_factory),
+        memory=providers.Singleton(MemoryArticleQueries, memory_database),
+    )
+    comment_queries = providers.Selector(
+        config.wiring.storage,
+        sql=providers.Singleton(SqlCommentQueries, session_factory),
+        memory=providers.Singleton(MemoryCommentQueries, memory_database),
+    )
+    tag_queries = providers.Selector(
+        config.wiring.storage,
+        sql=providers.Singleton(SqlTagQueries, session_factory),
+        memory=providers.Singleton(MemoryTagQueries, memory_database),
     )
     token_store = providers.Selector(
         config.wiring.tokens,
@@ -120,6 +154,21 @@ class Container(containers.DeclarativeContainer):
     )
     get_profile = providers.Factory(GetProfile, accounts=accounts)
     create_admin = providers.Factory(CreateAdmin, uow=uow, hasher=hasher, policy=password_policy, clock=clock)
+    follow_user = providers.Factory(FollowUser, uow=uow, accounts=accounts)
+    unfollow_user = providers.Factory(UnfollowUser, uow=uow, accounts=accounts)
+
+    create_article = providers.Factory(CreateArticle, uow=uow, articles=article_queries, clock=clock)
+    get_article = providers.Factory(GetArticle, articles=article_queries)
+    update_article = providers.Factory(UpdateArticle, uow=uow, articles=article_queries, clock=clock)
+    delete_article = providers.Factory(DeleteArticle, uow=uow)
+    list_articles = providers.Factory(ListArticles, articles=article_queries)
+    feed = providers.Factory(Feed, articles=article_queries)
+    favorite_article = providers.Factory(FavoriteArticle, uow=uow, articles=article_queries)
+    unfavorite_article = providers.Factory(UnfavoriteArticle, uow=uow, articles=article_queries)
+    add_comment = providers.Factory(AddComment, uow=uow, comments=comment_queries, clock=clock)
+    list_comments = providers.Factory(ListComments, comments=comment_queries)
+    delete_comment = providers.Factory(DeleteComment, uow=uow)
+    list_tags = providers.Factory(ListTags, tags=tag_queries)
 
 
 def build_container(settings: Settings) -> Container:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
-JWT_SECRET = "http-tests-secret-of-at-least-32-bytes!!"
+JWT_SECRET = "http-tests-secret-long-enough-for-every-hmac-algorithm-0123456789"
 
 
 def make_settings(**overrides: Any) -> Settings:

@@ -11,7 +11,7 @@ from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
 from entrypoints.http import errors
 from entrypoints.http.middleware import BodySizeLimit, RequestContext
-from entrypoints.http.routers import auth, meta, profiles, users
+from entrypoints.http.routers import articles, auth, comments, meta, profiles, tags, users
 from entrypoints.settings import Settings
 
 DESCRIPTION = """
@@ -25,12 +25,15 @@ Authenticate with `Authorization: Token <access token>` (RealWorld clients) or
 
 TAGS = [
     {"name": "users", "description": "Registration, log-in and the current user (RealWorld)."},
-    {"name": "profiles", "description": "Public profiles (RealWorld)."},
+    {"name": "profiles", "description": "Public profiles and follows (RealWorld)."},
+    {"name": "articles", "description": "Articles, the feed and favorites (RealWorld)."},
+    {"name": "comments", "description": "Comments on articles (RealWorld)."},
+    {"name": "tags", "description": "Tags in use (RealWorld)."},
     {"name": "auth", "description": "Sessions: OAuth2 password form, refresh rotation, log-out."},
     {"name": "meta", "description": "Service information and health."},
 ]
 
-ROUTERS = (users, profiles, auth, meta)
+ROUTERS = (users, profiles, articles, comments, tags, auth, meta)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:

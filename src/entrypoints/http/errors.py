@@ -57,7 +57,7 @@ async def validation_error(request: Request, error: Exception) -> JSONResponse:
         elif kind == "json_invalid":
             field, message = "body", "is not valid JSON"
         else:
-            message = str(problem.get("msg", "is invalid"))
+            message = str(problem.get("msg", "is invalid")).removeprefix("Value error, ")
         errors.setdefault(field, []).append(message)
     return JSONResponse({"errors": errors}, status_code=422)
 

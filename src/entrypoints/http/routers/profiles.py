@@ -5,9 +5,11 @@ from typing import Annotated
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Path
 
+from application.use_cases.profiles.follow_user import FollowUser
 from application.use_cases.profiles.get_profile import GetProfile
+from application.use_cases.profiles.unfollow_user import UnfollowUser
 from entrypoints.container import Container
-from entrypoints.http.auth import OptionalActor
+from entrypoints.http.auth import CurrentActor, OptionalActor
 from entrypoints.http.schemas.errors import responses
 from entrypoints.http.schemas.users import Profile, ProfileResponse
 
@@ -25,3 +27,23 @@ async def get_profile(
     get_profile: Annotated[GetProfile, Depends(Provide[Container.get_profile])],
 ) -> ProfileResponse:
     return ProfileResponse(profile=Profile.of(await get_profile(viewer, username=username)))
+
+
+@router.post("/{username}/follow", response_model=ProfileResponse, summary="Follow a user",
+             responses=responses(401, 404, 422, 503))
+@inject
+async def follow(
+    username: Username, actor: CurrentActor, follow_user: Annotated[FollowUser, Depends(Provide[Container.follow_user])]
+) -> ProfileResponse:
+    return ProfileResponse(profile=Profile.of(await follow_user(actor, username=username)))
+
+
+@router.delete("/{username}/follow", response_model=ProfileResponse, summary="Stop following a user",
+               responses=responses(401, 404, 503))
+@inject
+async def unfollow(
+    username: Username,
+    actor: CurrentActor,
+    unfollow_user: Annotated[UnfollowUser, Depends(Provide[Container.unfollow_user])],
+) -> ProfileResponse:
+    return ProfileResponse(profile=Profile.of(await unfollow_user(actor, username=username)))
