@@ -11,6 +11,8 @@ import pytest
 
 from tests.http.conftest import JWT_SECRET, auth, register
 
+OTHER_KEY = "a-completely-different-key-long-enough-for-every-hmac-algorithm-01"
+
 
 def _payload(token: str) -> dict[str, object]:
     return jwt.decode(token, options={"verify_signature": False})
@@ -39,7 +41,7 @@ def forged_tokens(token: str) -> dict[str, str]:
         "wrong issuer": _signed({**claims, "iss": "someone-else"}),
         "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{body}.",
         "other algorithm": _signed(claims, algorithm="HS512"),
-        "another key": _signed(claims, key="a-completely-different-key-long-enough-for-every-hmac-algorithm-01"),
+        "another key": _signed(claims, key=OTHER_KEY),
         "tampered payload": f"{header}.{_b64(tampered_claims)}.{signature}",
         "missing jti": _signed({k: v for k, v in claims.items() if k != "jti"}),
         "not a jwt": "abc.def.ghi",
@@ -65,6 +67,6 @@ async def test_a_revoked_jti_is_401(client: httpx.AsyncClient) -> None:
 
 async def test_a_refresh_token_with_a_forged_signature_is_401(client: httpx.AsyncClient) -> None:
     user = await register(client)
-    forged = _signed(_payload(user["refreshToken"]), key="a-completely-different-key-long-enough-for-every-hmac-algorithm-01")
+    forged = _signed(_payload(user["refreshToken"]), key=OTHER_KEY)
     response = await client.post("/api/auth/refresh", json={"refresh_token": forged})
     assert response.status_code == 401
