@@ -1,5 +1,6 @@
 """RefreshSession: rotation, reuse detection that ends the family, and the session's absolute lifetime."""
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -55,6 +56,16 @@ async def test_reuse_ends_the_whole_family(app: App, jake: SignedIn) -> None:
     for tokens in (jake.tokens, second, newest):
         with pytest.raises(InvalidToken):
             await an_actor(app, tokens.access_token)
+
+
+async def test_of_two_concurrent_refreshes_of_one_token_one_wins_and_the_other_is_reuse(
+    app: App, jake: SignedIn
+) -> None:
+    outcomes = await asyncio.gather(refresh(app, jake.tokens), refresh(app, jake.tokens), return_exceptions=True)
+    winners = [outcome for outcome in outcomes if isinstance(outcome, TokenPair)]
+    assert len(winners) == 1
+    assert [type(outcome) for outcome in outcomes if not isinstance(outcome, TokenPair)] == [TokenReused]
+    await refused(app, winners[0])
 
 
 async def test_reuse_spares_other_sessions(app: App, jake: SignedIn) -> None:
