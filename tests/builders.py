@@ -1,33 +1,48 @@
 """Test builders: the use cases wired by hand on the in-memory adapters, and a few ready-made users."""
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from adapters.memory.clock import FixedClock
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.hasher import MemoryPasswordHasher
-from adapters.memory.queries import MemoryAccountQueries
+from adapters.memory.queries import MemoryAccountQueries, MemoryArticleQueries, MemoryCommentQueries, MemoryTagQueries
 from adapters.memory.token_store import MemoryTokenStore
 from adapters.tokens.jwt_codec import JwtCodec
 from application.actor import Actor
 from application.ports.security import PasswordHasher
 from application.sessions import SessionIssuer
 from application.use_cases.admin.create_admin import CreateAdmin
+from application.use_cases.articles.create_article import CreateArticle
+from application.use_cases.articles.delete_article import DeleteArticle
+from application.use_cases.articles.favorite_article import FavoriteArticle
+from application.use_cases.articles.feed import Feed
+from application.use_cases.articles.get_article import GetArticle
+from application.use_cases.articles.list_articles import ListArticles
+from application.use_cases.articles.unfavorite_article import UnfavoriteArticle
+from application.use_cases.articles.update_article import UpdateArticle
 from application.use_cases.auth.authenticate import Authenticate
 from application.use_cases.auth.log_in import LogIn
 from application.use_cases.auth.log_out import LogOut
 from application.use_cases.auth.log_out_everywhere import LogOutEverywhere
 from application.use_cases.auth.refresh_session import RefreshSession
 from application.use_cases.auth.register import RegisterUser, SignedIn
+from application.use_cases.comments.add_comment import AddComment
+from application.use_cases.comments.delete_comment import DeleteComment
+from application.use_cases.comments.list_comments import ListComments
+from application.use_cases.profiles.follow_user import FollowUser
 from application.use_cases.profiles.get_profile import GetProfile
+from application.use_cases.profiles.unfollow_user import UnfollowUser
+from application.use_cases.tags.list_tags import ListTags
 from application.use_cases.users.get_current_user import GetCurrentUser
 from application.use_cases.users.update_user import UpdateUser
+from application.views import ArticleView
 from domain.ids import UserId
 from domain.passwords import PasswordPolicy
 from domain.sessions import SessionPolicy
-from domain.users import User
+from domain.users import Role, User
 
 # 64 bytes, so that tokens signed with it under HS512 raise no key-length warning either.
 SECRET = "inkwell-unit-tests-secret-0123456789-abcdefghijklmnopqrstuvwxyz!!"
@@ -92,6 +107,48 @@ class App:
     def get_profile(self) -> GetProfile:
         return GetProfile(accounts=MemoryAccountQueries(self.db))
 
+    def create_article(self) -> CreateArticle:
+        return CreateArticle(uow=self.uow(), articles=MemoryArticleQueries(self.db), clock=self.clock)
+
+    def update_article(self) -> UpdateArticle:
+        return UpdateArticle(uow=self.uow(), articles=MemoryArticleQueries(self.db), clock=self.clock)
+
+    def delete_article(self) -> DeleteArticle:
+        return DeleteArticle(uow=self.uow())
+
+    def get_article(self) -> GetArticle:
+        return GetArticle(articles=MemoryArticleQueries(self.db))
+
+    def list_articles(self) -> ListArticles:
+        return ListArticles(articles=MemoryArticleQueries(self.db))
+
+    def feed(self) -> Feed:
+        return Feed(articles=MemoryArticleQueries(self.db))
+
+    def favorite_article(self) -> FavoriteArticle:
+        return FavoriteArticle(uow=self.uow(), articles=MemoryArticleQueries(self.db))
+
+    def unfavorite_article(self) -> UnfavoriteArticle:
+        return UnfavoriteArticle(uow=self.uow(), articles=MemoryArticleQueries(self.db))
+
+    def add_comment(self) -> AddComment:
+        return AddComment(uow=self.uow(), comments=MemoryCommentQueries(self.db), clock=self.clock)
+
+    def list_comments(self) -> ListComments:
+        return ListComments(comments=MemoryCommentQueries(self.db))
+
+    def delete_comment(self) -> DeleteComment:
+        return DeleteComment(uow=self.uow())
+
+    def follow_user(self) -> FollowUser:
+        return FollowUser(uow=self.uow(), accounts=MemoryAccountQueries(self.db))
+
+    def unfollow_user(self) -> UnfollowUser:
+        return UnfollowUser(uow=self.uow(), accounts=MemoryAccountQueries(self.db))
+
+    def list_tags(self) -> ListTags:
+        return ListTags(tags=MemoryTagQueries(self.db))
+
     def fork(self) -> "App":
         """An independent copy of the stored state (database and token store), on the same clock.
 
@@ -113,6 +170,22 @@ async def a_user(
 
 async def an_actor(app: App, access_token: str) -> Actor:
     return await app.authenticate()(access_token)
+
+
+async def an_author(app: App, name: str, *, role: Role = Role.USER) -> Actor:
+    """A registered, signed-in user named `name` (email `name@example.com`), as the Actor they act as."""
+    signed_in = await a_user(app, email=f"{name}@example.com", username=name)
+    if role is not Role.USER:
+        await change_user(app, signed_in.account.user_id, lambda user: user.change_role(role, now=app.clock.now()))
+    return await an_actor(app, signed_in.tokens.access_token)
+
+
+async def an_article(
+    app: App, author: Actor, *, title: str = "How to train your dragon", tags: Sequence[str] = ("dragons",)
+) -> ArticleView:
+    return await app.create_article()(
+        author, title=title, description="Ever wonder how?", body="You have to believe", tags=list(tags)
+    )
 
 
 async def change_user(app: App, user_id: UserId, change: Callable[[User], None]) -> None:

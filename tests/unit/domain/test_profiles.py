@@ -6,7 +6,7 @@ import pytest
 
 from domain.errors import InvalidValue
 from domain.ids import UserId
-from domain.profiles import BIO_MAX_LENGTH, IMAGE_MAX_LENGTH, Profile
+from domain.profiles import BIO_MAX_LENGTH, IMAGE_MAX_LENGTH, Profile, ensure_can_follow
 
 
 def a_profile() -> Profile:
@@ -60,3 +60,14 @@ def test_image_with_spaces_is_not_a_url() -> None:
         profile.change_image("https://img.example/my picture.png")
     assert (raised.value.field, raised.value.message) == ("image", "must be a URL")
     assert profile.image == "https://img.example/old.png"
+
+
+def test_one_may_follow_someone_else() -> None:
+    ensure_can_follow(UserId(uuid.uuid4()), UserId(uuid.uuid4()))
+
+
+def test_one_may_not_follow_oneself() -> None:
+    me = UserId(uuid.uuid4())
+    with pytest.raises(InvalidValue) as raised:
+        ensure_can_follow(me, me)
+    assert (raised.value.field, raised.value.message) == ("profile", "cannot follow yourself")
