@@ -2,8 +2,9 @@
 
 import pytest
 
+from application.actor import Actor
 from application.use_cases.auth.register import SignedIn
-from tests.builders import App, a_user
+from tests.builders import App, a_user, an_author
 
 
 @pytest.fixture
@@ -14,3 +15,15 @@ def app() -> App:
 @pytest.fixture
 async def jake(app: App) -> SignedIn:
     return await a_user(app)
+
+
+@pytest.fixture
+async def ann(app: App) -> Actor:
+    """An author."""
+    return await an_author(app, "ann")
+
+
+@pytest.fixture
+async def rob(app: App) -> Actor:
+    """A reader."""
+    return await an_author(app, "rob")
