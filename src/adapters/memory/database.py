@@ -91,6 +91,7 @@ class MemoryUserRepository(UserRepository):
     async def save(self, user: User) -> None:
         self._tx.seen[user.id] = user
         snapshot = copy.deepcopy(user)
+        snapshot.events.clear()  # events leave with the commit; they are not part of the stored state
         self._tx.record(lambda state: state.put_user(snapshot))
 
 

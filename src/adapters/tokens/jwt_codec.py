@@ -68,8 +68,8 @@ class JwtCodec(TokenCodec):
 
 def _claims(payload: dict[str, Any]) -> TokenClaims:
     return TokenClaims(
-        subject=UserId(uuid.UUID(payload["sub"])),
-        session_id=SessionId(uuid.UUID(payload["sid"])),
+        subject=UserId(uuid.UUID(_text(payload["sub"]))),
+        session_id=SessionId(uuid.UUID(_text(payload["sid"]))),
         token_id=_text(payload["jti"]),
         kind=TokenKind(payload["type"]),
         issued_at=_moment(payload["iat"]),
@@ -87,7 +87,10 @@ def _text(value: object) -> str:
 def _moment(value: object) -> datetime:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValueError("expected whole seconds")
-    return datetime.fromtimestamp(value, UTC)
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError) as error:
+        raise ValueError("time out of range") from error
 
 
 def _seconds(moment: datetime) -> int:

@@ -26,7 +26,8 @@ class ArticleFilter:
 
 
 class ArticleQueries(Protocol):
-    """Newest first (ties broken by the later-written article first). `viewer` fills `favorited` and `following`."""
+    """Newest first; articles written in the same instant are ordered by id, so the order is total and
+    paging stable. `viewer` fills `favorited` and `following`."""
 
     async def article(self, slug: str, *, viewer: UserId | None) -> ArticleView | None: ...
 

@@ -63,11 +63,6 @@ async def test_a_taken_email_conflicts(app: App, jake: SignedIn, actor: Actor, e
     assert app.db.profiles[jake.account.user_id].bio is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug in MemoryUnitOfWork: events are stored with the user and published again by every later commit",
-)
 async def test_an_update_publishes_only_its_own_events(app: App, jake: SignedIn, actor: Actor) -> None:
     uow = app.uow()
     await app.update_user(uow)(actor, AccountChanges(email="jacob@example.com"))
