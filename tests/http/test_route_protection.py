@@ -1,0 +1,37 @@
+"""Every route that is not public refuses a caller without credentials, found by walking the OpenAPI paths."""
+
+import re
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.http.conftest import make_settings
+
+# (method, path) pairs anyone may call; everything else must answer 401 without a token.
+PUBLIC = {
+    ("get", "/"), ("get", "/health/live"), ("get", "/health/ready"),
+    ("post", "/api/users"), ("post", "/api/users/login"), ("post", "/api/auth/token"), ("post", "/api/auth/refresh"),
+    ("get", "/api/profiles/{username}"), ("get", "/api/articles"), ("get", "/api/articles/{slug}"),
+    ("get", "/api/articles/{slug}/comments"), ("get", "/api/tags"),
+}
+
+
+def _operations() -> list[tuple[str, str]]:
+    from entrypoints.http.app import create_app
+
+    schema = create_app(make_settings()).openapi()
+    return [(method, path) for path, operations in schema["paths"].items() for method in operations]
+
+
+@pytest.mark.parametrize(("method", "path"), [op for op in _operations() if op not in PUBLIC])
+async def test_a_protected_route_is_401_without_a_token(client: httpx.AsyncClient, method: str, path: str) -> None:
+    concrete = re.sub(r"\{comment_id\}", "1", re.sub(r"\{[^}]+\}", "anything", path))
+    response = await client.request(method.upper(), concrete, json={})
+    assert response.status_code == 401, f"{method.upper()} {path} answered {response.status_code}"
+    assert response.json() == {"errors": {"token": ["is missing"]}}
+
+
+def test_every_public_route_still_exists(app: FastAPI) -> None:
+    operations = set(_operations())
+    assert operations >= PUBLIC
