@@ -1,7 +1,7 @@
 """Request and response bodies of articles, comments and tags, in RealWorld's envelopes."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
@@ -26,7 +26,7 @@ def _timestamp(moment: datetime) -> str:
 Timestamp = Annotated[datetime, PlainSerializer(_timestamp, return_type=str)]
 TagList = Annotated[list[Annotated[str, Field(max_length=TAG_MAX_LENGTH)]], Field(max_length=TAGS_PER_ARTICLE)]
 
-ARTICLE_EXAMPLE = {
+ARTICLE_EXAMPLE: dict[str, Any] = {
     "slug": "how-to-train-your-dragon-x7k2qp",
     "title": "How to train your dragon",
     "description": "Ever wonder how?",
@@ -111,7 +111,7 @@ class Article(ArticleInList):
         return cls(**_summary_fields(view), body=view.body)
 
 
-def _summary_fields(view: ArticleSummary) -> dict[str, object]:
+def _summary_fields(view: ArticleSummary) -> dict[str, Any]:
     return {
         "slug": view.slug, "title": view.title, "description": view.description, "tagList": list(view.tags),
         "createdAt": view.created_at, "updatedAt": view.updated_at, "favorited": view.favorited,
