@@ -1,0 +1,52 @@
+"""Engines and session factories for PostgreSQL (psycopg 3) and the embedded SQLite file."""
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+# Execution option for sessions that only read (queries, token checks). On SQLite they start a
+# deferred transaction, so readers do not queue behind writers; see `_begin`.
+READ_ONLY: dict[str, Any] = {"inkwell_read_only": True}
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine:
+    """An engine for `url`. `enforce_foreign_keys=False` is for migrations only: SQLite's batch
+    table rebuilds would otherwise cascade deletes into the child tables."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(parsed)
+        _configure_sqlite(engine, enforce_foreign_keys=enforce_foreign_keys)
+        return engine
+    return create_async_engine(parsed, pool_pre_ping=True)
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _configure_sqlite(engine: AsyncEngine, *, enforce_foreign_keys: bool) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own implicit BEGIN is turned off so that `_begin` decides how a
+        # transaction starts; it also makes DDL transactional for migrations.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY
+        # in WAL mode when another writer committed in between (the busy timeout does not
+        # apply). Writers therefore take the write lock up front and queue on the timeout;
+        # read-only sessions keep a deferred BEGIN and a consistent snapshot.
+        if connection.get_execution_options().get("inkwell_read_only"):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

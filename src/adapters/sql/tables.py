@@ -1,0 +1,104 @@
+"""The SQL schema: the only description of the tables, and the target Alembic migrations are checked against."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    Uuid,
+    func,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An instant stored in UTC and read back timezone-aware in UTC, with microseconds, on every backend.
+
+    PostgreSQL keeps `timestamptz`; SQLite has no such type and hands back naive values (STACK G6),
+    so naive results are UTC by construction here. Naive inputs are refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware one")
+        value = value.astimezone(UTC)
+        # SQLite compares the stored text; one fixed, offset-free format keeps that chronological.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    # The domain lower-cases emails, so a plain unique constraint is case-insensitive in effect.
+    Column("email", String(254), nullable=False, unique=True),
+    Column("username", String(64), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("is_active", Boolean, nullable=False),
+    Column("email_verified_at", UtcDateTime, nullable=True),
+    Column("tokens_valid_after", UtcDateTime, nullable=False),
+    Column("kept_session_id", Uuid, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+# Usernames keep the case their owner chose but are unique whatever the case.
+USERNAME_INDEX = "uq_users_username_lower"
+Index(USERNAME_INDEX, func.lower(users.c.username), unique=True)
+EMAIL_CONSTRAINT = "uq_users_email"
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("bio", Text, nullable=True),
+    Column("image", String(2048), nullable=True),
+)
+
+# Refresh families of the embedded token store: a row is a live session, its absence a dead one.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("live_token_id", String(64), nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+)
+
+revoked_tokens = Table(
+    "revoked_tokens",
+    metadata,
+    Column("token_id", String(64), primary_key=True),
+    # Indexed so that expired revocations can be purged without a full scan.
+    Column("until", UtcDateTime, nullable=False, index=True),
+)

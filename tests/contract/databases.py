@@ -1,0 +1,48 @@
+"""Throwaway SQL databases for tests: a SQLite file or a fresh PostgreSQL database, dropped afterwards."""
+
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.sql.engine import create_engine, create_session_factory
+from adapters.sql.tables import metadata
+from tests.services import POSTGRES_URL
+
+
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite+aiosqlite:///{directory / f'inkwell-{secrets.token_hex(4)}.db'}"
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty database named `inkwell_test_<hex>` on the test server; yields its URL."""
+    server = make_url(POSTGRES_URL)
+    name = f"inkwell_test_{secrets.token_hex(6)}"
+    maintenance = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@asynccontextmanager
+async def sessions_on(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A session factory on a migrated database; every row is deleted again afterwards."""
+    engine = create_engine(url)
+    try:
+        yield create_session_factory(engine)
+        async with engine.begin() as connection:
+            for table in reversed(metadata.sorted_tables):
+                await connection.execute(delete(table))
+    finally:
+        await engine.dispose()
