@@ -1,0 +1,50 @@
+"""Explicit row ⇄ domain mapping: domain classes are never mapped by the ORM."""
+
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from domain.ids import SessionId, UserId
+from domain.profiles import Profile
+from domain.users import Email, Role, User, Username
+
+
+def user_row(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email.value,
+        "username": user.username.value,
+        "password_hash": user.password_hash,
+        "role": user.role.value,
+        "is_active": user.is_active,
+        "email_verified_at": user.email_verified_at,
+        "tokens_valid_after": user.tokens_valid_after,
+        "kept_session_id": user.kept_session_id,
+        "created_at": user.created_at,
+        "updated_at": user.updated_at,
+    }
+
+
+def user_from_row(row: RowMapping) -> User:
+    kept = row["kept_session_id"]
+    return User(
+        id=UserId(row["id"]),
+        email=Email(row["email"]),
+        username=Username(row["username"]),
+        password_hash=row["password_hash"],
+        role=Role(row["role"]),
+        is_active=bool(row["is_active"]),
+        email_verified_at=row["email_verified_at"],
+        tokens_valid_after=row["tokens_valid_after"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        kept_session_id=None if kept is None else SessionId(kept),
+    )
+
+
+def profile_row(profile: Profile) -> dict[str, Any]:
+    return {"user_id": profile.user_id, "bio": profile.bio, "image": profile.image}
+
+
+def profile_from_row(row: RowMapping) -> Profile:
+    return Profile(user_id=UserId(row["user_id"]), bio=row["bio"], image=row["image"])

@@ -1,0 +1,43 @@
+"""Domain objects for the contract suites, with instants that carry microseconds to prove they round-trip."""
+
+import secrets
+from datetime import UTC, datetime
+
+from domain.profiles import Profile
+from domain.users import Email, Role, User, Username
+
+CREATED = datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=UTC)
+
+
+def a_user(
+    *, email: str | None = None, username: str | None = None, role: Role = Role.USER, now: datetime = CREATED
+) -> User:
+    tag = secrets.token_hex(4)
+    return User.register(
+        email=Email(email or f"user-{tag}@example.com"),
+        username=Username(username or f"user_{tag}"),
+        password_hash=f"hash-{tag}",
+        now=now,
+        role=role,
+    )
+
+
+def a_profile(user: User, *, bio: str | None = None, image: str | None = None) -> Profile:
+    return Profile(user_id=user.id, bio=bio, image=image)
+
+
+def state_of(user: User) -> dict[str, object]:
+    """Everything stored about a user: its fields but not its pending events."""
+    return {
+        "id": user.id,
+        "email": user.email,
+        "username": user.username,
+        "password_hash": user.password_hash,
+        "role": user.role,
+        "is_active": user.is_active,
+        "email_verified_at": user.email_verified_at,
+        "tokens_valid_after": user.tokens_valid_after,
+        "kept_session_id": user.kept_session_id,
+        "created_at": user.created_at,
+        "updated_at": user.updated_at,
+    }
