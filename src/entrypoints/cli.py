@@ -30,13 +30,14 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
-    """Run the HTTP API (migrating the database first in the embedded profile)."""
+    """Run the HTTP API (migrating the database first in the embedded profile). Access is logged as JSON
+    by Inkwell itself, so uvicorn's own access log is off."""
     settings = _settings()
     if settings.should_migrate_on_start:
         _migrate(settings)
     settings.resolved_secrets()  # the embedded profile keeps its secrets before the workers read them
     uvicorn.run("entrypoints.http.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level.lower(), proxy_headers=False)
+                log_level=settings.log_level.lower(), proxy_headers=False, access_log=False)
 
 
 @app.command()
@@ -93,10 +94,7 @@ def check() -> None:
 
 
 def _migrate(settings: Settings) -> None:
-    container = build_container(settings)
-    if settings.inkwell_profile.value == "embedded":
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    asyncio.run(_run_migrations(container))
+    asyncio.run(_run_migrations(build_container(settings)))
 
 
 async def _run_migrations(container: Container) -> None:
