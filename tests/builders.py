@@ -8,7 +8,13 @@ from datetime import timedelta
 from adapters.memory.clock import FixedClock
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.hasher import MemoryPasswordHasher
-from adapters.memory.queries import MemoryAccountQueries, MemoryArticleQueries, MemoryCommentQueries, MemoryTagQueries
+from adapters.memory.queries import (
+    MemoryAccountQueries,
+    MemoryArticleQueries,
+    MemoryCommentQueries,
+    MemoryPrincipalQueries,
+    MemoryTagQueries,
+)
 from adapters.memory.token_store import MemoryTokenStore
 from adapters.tokens.jwt_codec import JwtCodec
 from application.actor import Actor
@@ -85,10 +91,10 @@ class App:
         return LogIn(uow=self.uow(), hasher=self.hasher, sessions=self.sessions())
 
     def refresh(self) -> RefreshSession:
-        return RefreshSession(codec=self.codec, uow=self.uow(), sessions=self.sessions())
+        return RefreshSession(codec=self.codec, principals=MemoryPrincipalQueries(self.db), sessions=self.sessions())
 
     def authenticate(self) -> Authenticate:
-        return Authenticate(codec=self.codec, store=self.store, uow=self.uow())
+        return Authenticate(codec=self.codec, store=self.store, principals=MemoryPrincipalQueries(self.db))
 
     def log_out(self) -> LogOut:
         return LogOut(store=self.store)

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.ids import CommentId, UserId
-from domain.users import Role
+from domain.ids import CommentId, SessionId, UserId
+from domain.users import Role, SessionCutoff
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,19 @@ class AccountView:
     bio: str | None
     image: str | None
     role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a token may speak for: what authentication reads about a user on every request."""
+
+    user_id: UserId
+    role: Role
+    is_active: bool
+    cutoff: SessionCutoff
+
+    def admits(self, *, issued_at: datetime, session_id: SessionId) -> bool:
+        return self.is_active and self.cutoff.admits(issued_at=issued_at, session_id=session_id)
 
 
 @dataclass(frozen=True, slots=True)

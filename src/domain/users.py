@@ -49,6 +49,17 @@ class Username:
         return self.value.lower()
 
 
+@dataclass(frozen=True, slots=True)
+class SessionCutoff:
+    """Sessions issued before `valid_after` are dead, except `kept`: the one that changed the password."""
+
+    valid_after: datetime
+    kept: SessionId | None = None
+
+    def admits(self, *, issued_at: datetime, session_id: SessionId) -> bool:
+        return issued_at >= self.valid_after or session_id == self.kept
+
+
 class Role(StrEnum):
     USER = "user"
     ADMIN = "admin"
@@ -127,11 +138,13 @@ class User:
         self.kept_session_id = keep
         self.events.append(SessionsRevoked(self.id, kept_session_id=keep))
 
+    @property
+    def session_cutoff(self) -> SessionCutoff:
+        return SessionCutoff(self.tokens_valid_after, self.kept_session_id)
+
     def accepts_session_token(self, *, issued_at: datetime, session_id: SessionId) -> bool:
         """Whether a token of `session_id` issued at `issued_at` may still act for this user."""
-        if not self.is_active:
-            return False
-        return issued_at >= self.tokens_valid_after or session_id == self.kept_session_id
+        return self.is_active and self.session_cutoff.admits(issued_at=issued_at, session_id=session_id)
 
     def change_role(self, role: Role, *, now: datetime) -> None:
         self.role = role

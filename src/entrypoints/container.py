@@ -12,6 +12,7 @@ from adapters.memory.queries import (
     MemoryAccountQueries,
     MemoryArticleQueries,
     MemoryCommentQueries,
+    MemoryPrincipalQueries,
     MemoryTagQueries,
 )
 from adapters.memory.token_store import MemoryTokenStore
@@ -19,6 +20,7 @@ from adapters.probes import DatabaseProbe, RedisProbe
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.sql.engine import create_engine, create_session_factory
 from adapters.sql.migrations import is_up_to_date, upgrade_async
+from adapters.sql.principals import SqlPrincipalQueries
 from adapters.sql.queries import SqlAccountQueries, SqlArticleQueries, SqlCommentQueries, SqlTagQueries
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
@@ -80,6 +82,11 @@ class Container(containers.DeclarativeContainer):
         config.wiring.storage,
         sql=providers.Factory(SqlUnitOfWork, session_factory),
         memory=providers.Factory(MemoryUnitOfWork, memory_database),
+    )
+    principals = providers.Selector(
+        config.wiring.storage,
+        sql=providers.Singleton(SqlPrincipalQueries, session_factory),
+        memory=providers.Singleton(MemoryPrincipalQueries, memory_database),
     )
     accounts = providers.Selector(
         config.wiring.storage,
@@ -144,10 +151,10 @@ class Container(containers.DeclarativeContainer):
         RegisterUser, uow=uow, hasher=hasher, policy=password_policy, clock=clock, sessions=sessions
     )
     log_in = providers.Factory(LogIn, uow=uow, hasher=hasher, sessions=sessions)
-    refresh_session = providers.Factory(RefreshSession, codec=codec, uow=uow, sessions=sessions)
+    refresh_session = providers.Factory(RefreshSession, codec=codec, principals=principals, sessions=sessions)
     log_out = providers.Factory(LogOut, store=token_store)
     log_out_everywhere = providers.Factory(LogOutEverywhere, uow=uow, store=token_store, clock=clock)
-    authenticate = providers.Factory(Authenticate, codec=codec, store=token_store, uow=uow)
+    authenticate = providers.Factory(Authenticate, codec=codec, store=token_store, principals=principals)
     get_current_user = providers.Factory(GetCurrentUser, accounts=accounts)
     update_user = providers.Factory(
         UpdateUser, uow=uow, hasher=hasher, policy=password_policy, store=token_store, clock=clock

@@ -5,8 +5,23 @@ from dataclasses import fields
 
 from adapters.memory.database import MemoryDatabase
 from adapters.memory.state import MemoryState
-from application.ports.queries import AccountQueries, ArticleFilter, ArticleQueries, CommentQueries, TagQueries
-from application.views import AccountView, ArticlePage, ArticleSummary, ArticleView, CommentView, ProfileView
+from application.ports.queries import (
+    AccountQueries,
+    ArticleFilter,
+    ArticleQueries,
+    CommentQueries,
+    PrincipalQueries,
+    TagQueries,
+)
+from application.views import (
+    AccountView,
+    ArticlePage,
+    ArticleSummary,
+    ArticleView,
+    CommentView,
+    Principal,
+    ProfileView,
+)
 from domain.articles import Article
 from domain.ids import CommentId, UserId
 from domain.paging import Page
@@ -25,6 +40,17 @@ def _profile(state: MemoryState, user_id: UserId, viewer: UserId | None) -> Prof
 def _user_id(state: MemoryState, username: str) -> UserId | None:
     key = username.lower()
     return next((u.id for u in state.users.values() if u.username.key == key), None)
+
+
+class MemoryPrincipalQueries(PrincipalQueries):
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def principal(self, user_id: UserId) -> Principal | None:
+        user = self._db.state.users.get(user_id)
+        if user is None:
+            return None
+        return Principal(user_id=user.id, role=user.role, is_active=user.is_active, cutoff=user.session_cutoff)
 
 
 class MemoryAccountQueries(AccountQueries):

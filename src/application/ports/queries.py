@@ -3,9 +3,16 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from application.views import AccountView, ArticlePage, ArticleView, CommentView, ProfileView
+from application.views import AccountView, ArticlePage, ArticleView, CommentView, Principal, ProfileView
 from domain.ids import CommentId, UserId
 from domain.paging import Page
+
+
+class PrincipalQueries(Protocol):
+    async def principal(self, user_id: UserId) -> Principal | None:
+        """Role, active flag and session cut-off, read fresh on every request so that demotion,
+        deactivation and log-out-everywhere act at once. One indexed read, no write lock."""
+        ...
 
 
 class AccountQueries(Protocol):

@@ -2,7 +2,7 @@
 
 from application.actor import Actor
 from application.errors import InvalidToken
-from application.ports.persistence import UnitOfWork
+from application.ports.queries import PrincipalQueries
 from application.ports.tokens import TokenCodec, TokenStore
 from domain.sessions import TokenKind
 
@@ -12,17 +12,16 @@ class Authenticate:
     live, itself unrevoked, and its user active with no later session cut-off. Role and active flag
     are read fresh on every call."""
 
-    def __init__(self, *, codec: TokenCodec, store: TokenStore, uow: UnitOfWork) -> None:
+    def __init__(self, *, codec: TokenCodec, store: TokenStore, principals: PrincipalQueries) -> None:
         self._codec = codec
         self._store = store
-        self._uow = uow
+        self._principals = principals
 
     async def __call__(self, token: str) -> Actor:
         claims = self._codec.decode(token, kind=TokenKind.ACCESS)
         if not await self._store.is_usable(session_id=claims.session_id, token_id=claims.token_id):
             raise InvalidToken()
-        async with self._uow as uow:
-            user = await uow.users.get(claims.subject)
-        if user is None or not user.accepts_session_token(issued_at=claims.issued_at, session_id=claims.session_id):
+        principal = await self._principals.principal(claims.subject)
+        if principal is None or not principal.admits(issued_at=claims.issued_at, session_id=claims.session_id):
             raise InvalidToken()
-        return Actor(user_id=user.id, role=user.role, access=claims)
+        return Actor(user_id=principal.user_id, role=principal.role, access=claims)

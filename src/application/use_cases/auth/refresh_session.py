@@ -3,7 +3,7 @@
 import logging
 
 from application.errors import InvalidToken, TokenReused
-from application.ports.persistence import UnitOfWork
+from application.ports.queries import PrincipalQueries
 from application.ports.tokens import TokenCodec
 from application.sessions import SessionIssuer, TokenPair
 from domain.sessions import TokenKind
@@ -15,16 +15,15 @@ class RefreshSession:
     """Raises InvalidToken for a bad, expired or ended token, and TokenReused (after ending
     the whole session) when the token was spent already."""
 
-    def __init__(self, *, codec: TokenCodec, uow: UnitOfWork, sessions: SessionIssuer) -> None:
+    def __init__(self, *, codec: TokenCodec, principals: PrincipalQueries, sessions: SessionIssuer) -> None:
         self._codec = codec
-        self._uow = uow
+        self._principals = principals
         self._sessions = sessions
 
     async def __call__(self, *, refresh_token: str) -> TokenPair:
         claims = self._codec.decode(refresh_token, kind=TokenKind.REFRESH)
-        async with self._uow as uow:
-            user = await uow.users.get(claims.subject)
-        if user is None or not user.accepts_session_token(issued_at=claims.issued_at, session_id=claims.session_id):
+        principal = await self._principals.principal(claims.subject)
+        if principal is None or not principal.admits(issued_at=claims.issued_at, session_id=claims.session_id):
             raise InvalidToken()
         try:
             return await self._sessions.rotate(claims)
