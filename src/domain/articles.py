@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.errors import Forbidden, InvalidValue
+from domain.errors import NUL, NUL_MESSAGE, Forbidden, InvalidValue
 from domain.ids import ArticleId, CommentId, UserId, new_article_id
 
 TITLE_MAX_LENGTH = 200
@@ -44,6 +44,8 @@ def normalized_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
             continue
         if len(name) > TAG_MAX_LENGTH:
             raise InvalidValue(f"must be at most {TAG_MAX_LENGTH} characters each", field="tagList")
+        if NUL in name:
+            raise InvalidValue(NUL_MESSAGE, field="tagList")
         seen.setdefault(name, None)
     if len(seen) > TAGS_PER_ARTICLE:
         raise InvalidValue(f"must have at most {TAGS_PER_ARTICLE} tags", field="tagList")
@@ -55,6 +57,8 @@ def _required_text(value: str, *, field: str, max_length: int) -> str:
         raise InvalidValue("can't be blank", field=field)
     if len(value) > max_length:
         raise InvalidValue(f"is too long (maximum is {max_length} characters)", field=field)
+    if NUL in value:
+        raise InvalidValue(NUL_MESSAGE, field=field)
     return value
 
 

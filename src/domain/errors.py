@@ -1,6 +1,11 @@
 """The domain's error hierarchy; each error names the field the API reports it under."""
 
 
+# No text anywhere may hold U+0000: PostgreSQL cannot store it, and no writer means it.
+NUL = "\x00"
+NUL_MESSAGE = "must not contain null characters"
+
+
 class DomainError(Exception):
     """A rule of the model was broken. `field` is the key the API reports the message under."""
 

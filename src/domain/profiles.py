@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from domain.errors import InvalidValue
+from domain.errors import NUL, NUL_MESSAGE, InvalidValue
 from domain.ids import UserId
 
 BIO_MAX_LENGTH = 2000
@@ -31,6 +31,8 @@ def _optional_text(value: str | None, *, field: str, max_length: int) -> str | N
         return None
     if len(value) > max_length:
         raise InvalidValue(f"is too long (maximum is {max_length} characters)", field=field)
+    if NUL in value:
+        raise InvalidValue(NUL_MESSAGE, field=field)
     return value
 
 

@@ -1,6 +1,7 @@
 """Cross-cutting HTTP behaviour: error model for unknown routes and bad bodies, limits, request ids, docs."""
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from entrypoints.http.app import create_app
@@ -79,3 +80,11 @@ async def test_cors_allows_only_configured_origins() -> None:
         refused = await client.options("/api/user", headers={"Origin": "http://evil.test", **preflight})
     assert allowed.headers["access-control-allow-origin"] == "http://app.test"
     assert "access-control-allow-origin" not in refused.headers
+
+
+@pytest.mark.parametrize("path", ["/api/articles?tag=a%00b", "/api/articles?author=a%00b", "/api/profiles/a%00b",
+                                  "/api/articles/a%00b", "/api/articles/a%00b/comments"])
+async def test_a_null_character_in_a_path_or_query_is_422(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code == 422
+    assert "errors" in response.json()

@@ -108,7 +108,16 @@ def test_duplicates_do_not_count_towards_the_limit() -> None:
     assert normalized_tags(["same"] * (TAGS_PER_ARTICLE + 5)) == ("same",)
 
 
-@given(st.lists(st.text(max_size=TAG_MAX_LENGTH), max_size=TAGS_PER_ARTICLE))
+def test_text_with_a_null_character_is_refused() -> None:
+    with pytest.raises(InvalidValue) as raised:
+        normalized_tags(["ok", "bad\x00tag"])
+    assert raised.value.field == "tagList"
+    with pytest.raises(InvalidValue) as raised:
+        an_article(body="a\x00b")
+    assert (raised.value.field, raised.value.message) == ("body", "must not contain null characters")
+
+
+@given(st.lists(st.text(st.characters(exclude_characters="\x00"), max_size=TAG_MAX_LENGTH), max_size=TAGS_PER_ARTICLE))
 def test_normalising_twice_changes_nothing(tags: list[str]) -> None:
     once = normalized_tags(tags)
     assert normalized_tags(list(once)) == once

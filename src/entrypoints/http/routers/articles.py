@@ -27,14 +27,14 @@ from entrypoints.http.schemas.articles import (
     NewArticleRequest,
     UpdateArticleRequest,
 )
-from entrypoints.http.schemas.errors import responses
+from entrypoints.http.schemas.errors import NO_NUL, responses
 
 router = APIRouter(prefix="/api/articles", tags=["articles"])
 
-Slug = Annotated[str, Path(max_length=SLUG_MAX_LENGTH + 64)]
+Slug = Annotated[str, Path(max_length=SLUG_MAX_LENGTH + 64, pattern=NO_NUL)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many matches to skip.")]
-Name = Annotated[str | None, Query(max_length=64)]
+Name = Annotated[str | None, Query(max_length=64, pattern=NO_NUL)]
 
 
 def _listing(page: ArticlePage) -> ArticleListResponse:

@@ -10,12 +10,12 @@ from application.use_cases.profiles.get_profile import GetProfile
 from application.use_cases.profiles.unfollow_user import UnfollowUser
 from entrypoints.container import Container
 from entrypoints.http.auth import CurrentActor, OptionalActor
-from entrypoints.http.schemas.errors import responses
+from entrypoints.http.schemas.errors import NO_NUL, responses
 from entrypoints.http.schemas.users import Profile, ProfileResponse
 
 router = APIRouter(prefix="/api/profiles", tags=["profiles"])
 
-Username = Annotated[str, Path(max_length=64)]
+Username = Annotated[str, Path(max_length=64, pattern=NO_NUL)]
 
 
 @router.get("/{username}", response_model=ProfileResponse, summary="Get a profile",

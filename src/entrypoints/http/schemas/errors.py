@@ -2,6 +2,9 @@
 
 from pydantic import BaseModel, ConfigDict
 
+# For path and query strings, which reach SQL before any domain rule sees them (PostgreSQL refuses U+0000).
+NO_NUL = r"^[^\x00]*$"
+
 
 class ErrorResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {"errors": {"email": ["has already been taken"]}}})
