@@ -19,7 +19,10 @@ from adapters.sql.migrations import (
 )
 from adapters.sql.tables import USERNAME_INDEX, metadata
 
-TABLES = {"users", "profiles", "sessions", "revoked_tokens"}
+ACCOUNT_TABLES = {"users", "profiles", "sessions", "revoked_tokens"}
+BLOGGING_TABLES = {"articles", "tags", "article_tags", "comments", "follows", "favorites"}
+TABLES = ACCOUNT_TABLES | BLOGGING_TABLES
+HEAD = "0002"
 
 
 async def _look(url: str, look: Any) -> Any:
@@ -56,7 +59,7 @@ async def test_upgrade_from_empty_downgrade_to_base_and_upgrade_again(empty_data
     assert not is_up_to_date(empty_database)
 
     upgrade(empty_database)
-    assert current_revision(empty_database) == "0001"
+    assert current_revision(empty_database) == HEAD
     assert is_up_to_date(empty_database)
     assert await _look(empty_database, _tables) >= TABLES
 

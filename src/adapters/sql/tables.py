@@ -3,12 +3,15 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
     Dialect,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
@@ -17,6 +20,8 @@ from sqlalchemy import (
     Uuid,
     func,
 )
+
+from domain.articles import SLUG_MAX_LENGTH, TAG_MAX_LENGTH, TITLE_MAX_LENGTH
 
 metadata = MetaData(
     naming_convention={
@@ -101,4 +106,75 @@ revoked_tokens = Table(
     Column("token_id", String(64), primary_key=True),
     # Indexed so that expired revocations can be purged without a full scan.
     Column("until", UtcDateTime, nullable=False, index=True),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("slug", String(SLUG_MAX_LENGTH), nullable=False, unique=True),
+    Column("author_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(TITLE_MAX_LENGTH), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    # The article's tags in their order: a copy of the link rows, written in the same transaction,
+    # so that an article or a whole page is read without a query for its tags.
+    Column("tag_list", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+SLUG_CONSTRAINT = "uq_articles_slug"
+# Listings are newest first with the id as tie-break; these serve the whole list and one author's.
+Index("ix_articles_created_at_id", articles.c.created_at.desc(), articles.c.id.desc())
+Index("ix_articles_author_id_created_at_id", articles.c.author_id, articles.c.created_at.desc(), articles.c.id.desc())
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(TAG_MAX_LENGTH), nullable=False, unique=True),
+)
+
+article_tags = Table(
+    "article_tags",
+    metadata,
+    Column("article_id", Uuid, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # From a tag to its articles (the `tag=` filter and the tag counts); the key serves the other way.
+    Index(None, "tag_id", "article_id"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    # RealWorld shows integer ids. AUTOINCREMENT keeps SQLite from handing out a deleted comment's id again.
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("article_id", Uuid, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    # An article's comments, oldest first.
+    Index(None, "article_id", "created_at", "id"),
+    # Deleting a user cascades to their comments; without it that is a scan of every comment.
+    Index(None, "author_id"),
+    sqlite_autoincrement=True,
+)
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("follower_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("followee_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    # Who follows a user (and the cascade when that user goes); the key answers whom a user follows.
+    Index(None, "followee_id"),
+)
+
+favorites = Table(
+    "favorites",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Uuid, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    # An article's favorites count and the cascade on its deletion; the key answers what a user favorited.
+    Index(None, "article_id", "user_id"),
 )
