@@ -4,7 +4,8 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
-from domain.ids import SessionId, UserId
+from domain.articles import Article, Comment
+from domain.ids import ArticleId, CommentId, SessionId, UserId
 from domain.profiles import Profile
 from domain.users import Email, Role, User, Username
 
@@ -48,3 +49,53 @@ def profile_row(profile: Profile) -> dict[str, Any]:
 
 def profile_from_row(row: RowMapping) -> Profile:
     return Profile(user_id=UserId(row["user_id"]), bio=row["bio"], image=row["image"])
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "slug": article.slug,
+        "author_id": article.author_id,
+        "title": article.title,
+        "description": article.description,
+        "body": article.body,
+        "tag_list": list(article.tags),
+        "created_at": article.created_at,
+        "updated_at": article.updated_at,
+    }
+
+
+def article_from_row(row: RowMapping) -> Article:
+    return Article(
+        id=ArticleId(row["id"]),
+        slug=row["slug"],
+        author_id=UserId(row["author_id"]),
+        title=row["title"],
+        description=row["description"],
+        body=row["body"],
+        tags=tuple(row["tag_list"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def comment_row(comment: Comment) -> dict[str, Any]:
+    """Without the id, which the database assigns."""
+    return {
+        "article_id": comment.article_id,
+        "author_id": comment.author_id,
+        "body": comment.body,
+        "created_at": comment.created_at,
+        "updated_at": comment.updated_at,
+    }
+
+
+def comment_from_row(row: RowMapping) -> Comment:
+    return Comment(
+        id=CommentId(row["id"]),
+        article_id=ArticleId(row["article_id"]),
+        author_id=UserId(row["author_id"]),
+        body=row["body"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )

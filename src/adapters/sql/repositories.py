@@ -1,39 +1,15 @@
 """Repositories of the account aggregates on one AsyncSession: they write at once but never commit."""
 
-from typing import Any
-
-from sqlalchemy import Executable, Table, func, insert, select, update
-from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Executable, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sql.conflicts import conflict_from
 from adapters.sql.mapping import profile_from_row, profile_row, user_from_row, user_row
 from adapters.sql.tables import profiles, users
+from adapters.sql.writes import upsert, write
 from application.ports.persistence import ProfileRepository, UserRepository
 from domain.ids import UserId
 from domain.profiles import Profile
 from domain.users import Email, User, Username
-
-
-async def _write(session: AsyncSession, statement: Executable) -> CursorResult[Any]:
-    """Run a write, turning a taken email or username into Conflict as soon as the database says so."""
-    try:
-        result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
-    except IntegrityError as error:
-        conflict = conflict_from(error)
-        if conflict is None:
-            raise
-        raise conflict from error
-    return result
-
-
-async def _upsert(session: AsyncSession, table: Table, key: str, row: dict[str, Any]) -> None:
-    # Like the in-memory reference, `save` of a row that is not there yet stores it.
-    changes = {name: value for name, value in row.items() if name != key}
-    updated = await _write(session, update(table).where(table.c[key] == row[key]).values(changes))
-    if updated.rowcount == 0:
-        await _write(session, insert(table).values(row))
 
 
 class SqlUserRepository(UserRepository):
@@ -45,7 +21,7 @@ class SqlUserRepository(UserRepository):
         self.seen: dict[UserId, User] = {}
 
     async def add(self, user: User) -> None:
-        await _write(self._session, insert(users).values(user_row(user)))
+        await write(self._session, insert(users).values(user_row(user)))
         self.seen[user.id] = user
 
     async def get(self, user_id: UserId) -> User | None:
@@ -58,7 +34,7 @@ class SqlUserRepository(UserRepository):
         return await self._one(select(users).where(func.lower(users.c.username) == username.key))
 
     async def save(self, user: User) -> None:
-        await _upsert(self._session, users, "id", user_row(user))
+        await upsert(self._session, users, "id", user_row(user))
         self.seen[user.id] = user
 
     async def _one(self, statement: Executable) -> User | None:
@@ -74,7 +50,7 @@ class SqlProfileRepository(ProfileRepository):
         self._session = session
 
     async def add(self, profile: Profile) -> None:
-        await _write(self._session, insert(profiles).values(profile_row(profile)))
+        await write(self._session, insert(profiles).values(profile_row(profile)))
 
     async def get(self, user_id: UserId) -> Profile | None:
         statement = select(profiles).where(profiles.c.user_id == user_id)
@@ -82,4 +58,4 @@ class SqlProfileRepository(ProfileRepository):
         return None if row is None else profile_from_row(row)
 
     async def save(self, profile: Profile) -> None:
-        await _upsert(self._session, profiles, "user_id", profile_row(profile))
+        await upsert(self._session, profiles, "user_id", profile_row(profile))

@@ -6,7 +6,9 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.sql.articles import SqlArticleRepository, SqlCommentRepository
 from adapters.sql.conflicts import conflict_from
+from adapters.sql.relations import SqlFavoriteRepository, SqlFollowRepository
 from adapters.sql.repositories import SqlProfileRepository, SqlUserRepository
 from application.ports.persistence import UnitOfWork
 from domain.events import DomainEvent
@@ -14,10 +16,14 @@ from domain.events import DomainEvent
 
 class SqlUnitOfWork(UnitOfWork):
     """Each `async with` opens a new session; leaving it without `commit()` rolls back.
-    A taken email or username raises Conflict from the write or, at the latest, from `commit()`."""
+    A taken email, username or slug raises Conflict from the write or, at the latest, from `commit()`."""
 
     users: SqlUserRepository
     profiles: SqlProfileRepository
+    articles: SqlArticleRepository
+    comments: SqlCommentRepository
+    follows: SqlFollowRepository
+    favorites: SqlFavoriteRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -30,6 +36,10 @@ class SqlUnitOfWork(UnitOfWork):
         self._session = self._session_factory()
         self.users = SqlUserRepository(self._session)
         self.profiles = SqlProfileRepository(self._session)
+        self.articles = SqlArticleRepository(self._session)
+        self.comments = SqlCommentRepository(self._session)
+        self.follows = SqlFollowRepository(self._session)
+        self.favorites = SqlFavoriteRepository(self._session)
         return self
 
     async def __aexit__(
