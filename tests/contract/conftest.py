@@ -9,18 +9,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.memory.clock import FixedClock
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
-from adapters.memory.queries import MemoryAccountQueries
+from adapters.memory.queries import (
+    MemoryAccountQueries,
+    MemoryArticleQueries,
+    MemoryCommentQueries,
+    MemoryTagQueries,
+)
 from adapters.memory.token_store import MemoryTokenStore
 from adapters.sql.migrations import upgrade
-from adapters.sql.queries import SqlAccountQueries
+from adapters.sql.queries import SqlAccountQueries, SqlArticleQueries, SqlCommentQueries, SqlTagQueries
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.tokens.redis_store import RedisTokenStore
 from application.ports.persistence import UnitOfWork
-from application.ports.queries import AccountQueries
+from application.ports.queries import AccountQueries, ArticleQueries, CommentQueries, TagQueries
 from application.ports.tokens import TokenStore
 from domain.ids import UserId, new_user_id
 from tests.contract.databases import fresh_postgres_database, sessions_on, sqlite_url
@@ -50,23 +56,40 @@ def postgres_database() -> Iterator[str]:
 
 @dataclass
 class Storage:
-    """Units of work and account queries sharing one committed state."""
+    """Units of work and the query services, all sharing one committed state."""
 
     backend: str
     uow: Callable[[], UnitOfWork]
     accounts: AccountQueries
+    articles: ArticleQueries
+    comments: CommentQueries
+    tags: TagQueries
+
+
+def memory_storage() -> Storage:
+    db = MemoryDatabase()
+    return Storage(
+        "memory", lambda: MemoryUnitOfWork(db), MemoryAccountQueries(db), MemoryArticleQueries(db),
+        MemoryCommentQueries(db), MemoryTagQueries(db),
+    )
+
+
+def sql_storage(backend: str, factory: async_sessionmaker[AsyncSession]) -> Storage:
+    return Storage(
+        backend, lambda: SqlUnitOfWork(factory), SqlAccountQueries(factory), SqlArticleQueries(factory),
+        SqlCommentQueries(factory), SqlTagQueries(factory),
+    )
 
 
 @pytest.fixture(params=STORAGE_BACKENDS)
 async def storage(request: pytest.FixtureRequest) -> AsyncIterator[Storage]:
     backend = request.param
     if backend == "memory":
-        db = MemoryDatabase()
-        yield Storage(backend, lambda: MemoryUnitOfWork(db), MemoryAccountQueries(db))
+        yield memory_storage()
         return
     url = str(request.getfixturevalue(f"{backend}_database"))
     async with sessions_on(url) as factory:
-        yield Storage(backend, lambda: SqlUnitOfWork(factory), SqlAccountQueries(factory))
+        yield sql_storage(backend, factory)
 
 
 @dataclass

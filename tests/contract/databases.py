@@ -37,12 +37,15 @@ def fresh_postgres_database() -> Iterator[str]:
 
 @asynccontextmanager
 async def sessions_on(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A session factory on a migrated database; every row is deleted again afterwards."""
+    """A session factory on a migrated database; every row is deleted again afterwards, also after a
+    failure, so that one failing test does not fail the next ones that share the database."""
     engine = create_engine(url)
     try:
         yield create_session_factory(engine)
-        async with engine.begin() as connection:
-            for table in reversed(metadata.sorted_tables):
-                await connection.execute(delete(table))
     finally:
-        await engine.dispose()
+        try:
+            async with engine.begin() as connection:
+                for table in reversed(metadata.sorted_tables):
+                    await connection.execute(delete(table))
+        finally:
+            await engine.dispose()

@@ -1,8 +1,11 @@
 """Domain objects for the contract suites, with instants that carry microseconds to prove they round-trip."""
 
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from domain.articles import Article, Comment
+from domain.ids import ArticleId, UserId
 from domain.profiles import Profile
 from domain.users import Email, Role, User, Username
 
@@ -40,4 +43,34 @@ def state_of(user: User) -> dict[str, object]:
         "kept_session_id": user.kept_session_id,
         "created_at": user.created_at,
         "updated_at": user.updated_at,
+    }
+
+
+def an_article(
+    author_id: UserId, *, title: str = "How to train your dragon", tags: Sequence[str] = ("dragons", "training"),
+    now: datetime = CREATED,
+) -> Article:
+    return Article.write(
+        author_id=author_id, title=title, description="Ever wonder how?", body="You have to believe",
+        tags=list(tags), now=now,
+    )
+
+
+def a_comment(
+    article_id: ArticleId, author_id: UserId, *, body: str = "Thank you!", now: datetime = CREATED
+) -> Comment:
+    return Comment.write(article_id=article_id, author_id=author_id, body=body, now=now)
+
+
+def state_of_article(article: Article) -> dict[str, object]:
+    return {
+        "id": article.id,
+        "slug": article.slug,
+        "author_id": article.author_id,
+        "title": article.title,
+        "description": article.description,
+        "body": article.body,
+        "tags": article.tags,
+        "created_at": article.created_at,
+        "updated_at": article.updated_at,
     }

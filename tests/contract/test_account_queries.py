@@ -49,6 +49,28 @@ async def test_a_profile_seen_by_a_signed_in_viewer_is_not_followed_yet(storage:
     assert profile is not None and profile.following is False
 
 
+async def test_a_profile_shows_whether_the_viewer_follows_it(storage: Storage) -> None:
+    jake, jane, reader = a_user(username="Jake"), a_user(username="jane"), a_user(username="reader")
+    async with storage.uow() as uow:
+        for user in (jake, jane, reader):
+            await uow.users.add(user)
+            await uow.profiles.add(a_profile(user))
+        await uow.follows.add(reader.id, jake.id)
+        await uow.follows.add(jake.id, reader.id)
+        await uow.commit()
+    viewers = {"reader": reader.id, "jane": jane.id, "anonymous": None}
+    seen = {}
+    for name in ("JAKE", "jane"):
+        for viewer, viewer_id in viewers.items():
+            profile = await storage.accounts.profile(name, viewer=viewer_id)
+            assert profile is not None
+            seen[name, viewer] = profile.following
+    assert seen == {
+        ("JAKE", "reader"): True, ("JAKE", "jane"): False, ("JAKE", "anonymous"): False,
+        ("jane", "reader"): False, ("jane", "jane"): False, ("jane", "anonymous"): False,
+    }
+
+
 async def test_an_unknown_profile_is_none(storage: Storage) -> None:
     await _registered(storage, username="jake")
     assert await storage.accounts.profile("jane", viewer=None) is None
