@@ -1,12 +1,16 @@
-"""Integration fixtures: empty databases on each SQL backend, one per test."""
+"""Integration fixtures: empty databases on each SQL backend, one per test, and migrated ones."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.contract.databases import fresh_postgres_database, sqlite_url
+from adapters.sql.migrations import upgrade_async
+from tests.contract.databases import fresh_postgres_database, sessions_on, sqlite_url
 from tests.services import require_postgres
+
+SessionFactory = async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -18,3 +22,11 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     require_postgres()
     with fresh_postgres_database() as url:
         yield url
+
+
+@pytest.fixture
+async def factory(empty_database: str) -> AsyncIterator[SessionFactory]:
+    """Sessions on a freshly migrated database of each backend."""
+    await upgrade_async(empty_database)
+    async with sessions_on(empty_database) as session_factory:
+        yield session_factory

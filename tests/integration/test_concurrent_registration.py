@@ -1,13 +1,10 @@
 """Two registrations racing for one email or username: the database lets exactly one through."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.memory.hasher import MemoryPasswordHasher
-from adapters.sql.migrations import upgrade_async
 from adapters.sql.queries import SqlAccountQueries
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
@@ -16,17 +13,8 @@ from application.views import AccountView
 from domain.errors import Conflict
 from domain.passwords import PasswordPolicy
 from domain.users import Role
-from tests.contract.databases import sessions_on
 from tests.contract.records import a_user
-
-SessionFactory = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-async def factory(empty_database: str) -> AsyncIterator[SessionFactory]:
-    await upgrade_async(empty_database)
-    async with sessions_on(empty_database) as session_factory:
-        yield session_factory
+from tests.integration.conftest import SessionFactory
 
 
 async def _register(factory: SessionFactory, *, email: str, username: str) -> AccountView:

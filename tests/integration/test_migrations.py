@@ -73,6 +73,35 @@ async def test_upgrade_from_empty_downgrade_to_base_and_upgrade_again(empty_data
     assert await _look(empty_database, _tables) >= TABLES
 
 
+async def test_downgrading_one_revision_takes_away_only_the_blogging_tables(empty_database: str) -> None:
+    upgrade(empty_database)
+    downgrade(empty_database, "0001")
+    assert current_revision(empty_database) == "0001"
+    tables = await _look(empty_database, _tables)
+    assert tables >= ACCOUNT_TABLES and not tables & BLOGGING_TABLES
+    upgrade(empty_database)
+    assert current_revision(empty_database) == HEAD
+    assert await _look(empty_database, _differences) == []
+
+
+def _index_names(connection: Connection) -> set[str]:
+    inspector = sa.inspect(connection)
+    return {index["name"] for table in BLOGGING_TABLES for index in inspector.get_indexes(table) if index["name"]}
+
+
+async def test_the_listing_indexes_exist(empty_database: str) -> None:
+    await upgrade_async(empty_database)
+    assert await _look(empty_database, _index_names) >= {
+        "ix_articles_created_at_id",
+        "ix_articles_author_id_created_at_id",
+        "ix_article_tags_tag_id_article_id",
+        "ix_comments_article_id_created_at_id",
+        "ix_comments_author_id",
+        "ix_follows_followee_id",
+        "ix_favorites_article_id_user_id",
+    }
+
+
 async def test_the_migrated_schema_matches_the_tables_module(empty_database: str) -> None:
     await upgrade_async(empty_database)
     assert await _look(empty_database, _differences) == []
