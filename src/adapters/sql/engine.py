@@ -6,8 +6,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-# Execution option for sessions that only read (queries, token checks). On SQLite they start a
-# deferred transaction, so readers do not queue behind writers; see `_begin`.
+# Execution option for sessions that only read (queries, token checks). On SQLite they take no
+# write lock, so readers do not queue behind writers; see `_begin`.
 READ_ONLY: dict[str, Any] = {"inkwell_read_only": True}
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -44,9 +44,10 @@ def _configure_sqlite(engine: AsyncEngine, *, enforce_foreign_keys: bool) -> Non
     def _begin(connection: Connection) -> None:
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY
         # in WAL mode when another writer committed in between (the busy timeout does not
-        # apply). Writers therefore take the write lock up front and queue on the timeout;
-        # read-only sessions keep a deferred BEGIN and a consistent snapshot.
-        if connection.get_execution_options().get("inkwell_read_only"):
-            connection.exec_driver_sql("BEGIN")
-        else:
+        # apply). Writers therefore take the write lock up front and queue on the timeout.
+        # Read-only sessions send no BEGIN at all: with the driver in autocommit mode each of
+        # their SELECTs is a read transaction of its own, with a consistent snapshot. Each
+        # read answers its question in one SELECT, so a shared snapshot would buy nothing and
+        # cost a statement per request.
+        if not connection.get_execution_options().get("inkwell_read_only"):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
