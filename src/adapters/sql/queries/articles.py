@@ -3,11 +3,11 @@
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, exists, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.engine import READ_ONLY
-from adapters.sql.queries.authors import profile_columns, profile_of, with_profile
+from adapters.sql.queries.authors import AnyRow, profile_columns, profile_of, with_profile
 from adapters.sql.tables import article_tags, articles, favorites, follows, tags, users
 from application.ports.queries import ArticleFilter, ArticleQueries
 from application.views import ArticlePage, ArticleSummary, ArticleView
@@ -38,7 +38,7 @@ def _summary_columns(viewer: UserId | None) -> list[ColumnElement[Any]]:
     ]
 
 
-def _user_named(username: str) -> Any:
+def _user_named(username: str) -> ScalarSelect[Any]:
     """The id of the user called `username` in any letter case (the lower(username) index), or NULL."""
     return select(users.c.id).where(func.lower(users.c.username) == username.lower()).scalar_subquery()
 
@@ -64,8 +64,8 @@ def _page_statement(conditions: list[ColumnElement[bool]], page: Page, viewer: U
     their authors and given their flags and counts. The total is a separate, uncorrelated subquery,
     computed once. A `count(*) OVER ()` window over the matches would give it too, but PostgreSQL
     costs a LIMIT above a window as if it could stop after one page, and so walks the whole
-    newest-first index for a tag or feed filter instead of starting from the few matching rows
-    (scripts/explain_listing.py shows both plans' times).
+    newest-first index for a tag filter instead of starting from its links (on the 10,000 articles
+    of scripts/explain_listing.py: 7.5 ms against 2.4 ms for the most used tag).
     """
     chosen = (
         select(articles.c.id)
@@ -84,7 +84,7 @@ def _count(conditions: list[ColumnElement[bool]]) -> Select[Any]:
     return select(func.count()).select_from(articles).where(*conditions)
 
 
-def _summary(row: Any) -> ArticleSummary:
+def _summary(row: AnyRow) -> ArticleSummary:
     return ArticleSummary(
         slug=row.slug,
         title=row.title,

@@ -1,19 +1,17 @@
 """Read side of comments: an article's comments, or one comment, with their authors, in one SELECT."""
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.engine import READ_ONLY
-from adapters.sql.queries.authors import profile_columns, profile_of
+from adapters.sql.queries.authors import AnyRow, profile_columns, profile_of, with_profile
 from adapters.sql.tables import articles, comments, profiles, users
 from application.ports.queries import CommentQueries
 from application.views import CommentView
 from domain.ids import CommentId, UserId
 
 
-def _view(row: Any) -> CommentView:
+def _view(row: AnyRow) -> CommentView:
     return CommentView(
         id=CommentId(row.id), body=row.body, created_at=row.created_at, updated_at=row.updated_at,
         author=profile_of(row),
@@ -53,11 +51,7 @@ class SqlCommentQueries(CommentQueries):
                 comments.c.id, comments.c.body, comments.c.created_at, comments.c.updated_at,
                 *profile_columns(viewer, comments.c.author_id),
             )
-            .select_from(
-                comments.join(users, users.c.id == comments.c.author_id).join(
-                    profiles, profiles.c.user_id == comments.c.author_id
-                )
-            )
+            .select_from(with_profile(comments, comments.c.author_id))
             .where(comments.c.id == comment_id)
         )
         async with self._session_factory(execution_options=READ_ONLY) as session:
