@@ -7,7 +7,7 @@ from application.errors import InvalidToken, TokenReused
 from application.ports.clock import Clock
 from application.ports.tokens import TokenCodec, TokenStore
 from domain.ids import SessionId, UserId, new_session_id, new_token_id
-from domain.sessions import Rotation, SessionPolicy, TokenClaims, TokenKind
+from domain.sessions import Rotation, SessionPolicy, TokenClaims, TokenKind, whole_second
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class SessionIssuer:
         self._policy = policy
 
     async def open(self, user_id: UserId) -> TokenPair:
-        now = _whole_second(self._clock.now())
+        now = whole_second(self._clock.now())
         session_id = new_session_id()
         ends_at = self._policy.session_end(now)
         refresh = self._claims(user_id, session_id, TokenKind.REFRESH, now=now, ends_at=ends_at)
@@ -38,7 +38,7 @@ class SessionIssuer:
 
     async def rotate(self, presented: TokenClaims) -> TokenPair:
         """Spend `presented` and return the session's next pair. Raises TokenReused or InvalidToken."""
-        now = _whole_second(self._clock.now())
+        now = whole_second(self._clock.now())
         refresh = self._claims(
             presented.subject, presented.session_id, TokenKind.REFRESH, now=now, ends_at=presented.session_ends_at
         )
@@ -76,8 +76,3 @@ class SessionIssuer:
             expires_at=expires_at,
             session_ends_at=ends_at,
         )
-
-
-def _whole_second(moment: datetime) -> datetime:
-    # JWT times are whole seconds; keeping them so makes claims round-trip exactly.
-    return moment.replace(microsecond=0)

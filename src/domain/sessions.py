@@ -13,6 +13,11 @@ from domain.errors import InvalidValue
 from domain.ids import SessionId, UserId
 
 
+def whole_second(moment: datetime) -> datetime:
+    """Token times (`iat`, `exp`) are whole seconds; anything compared with them is kept so too."""
+    return moment.replace(microsecond=0)
+
+
 class TokenKind(StrEnum):
     ACCESS = "access"
     REFRESH = "refresh"

@@ -8,6 +8,7 @@ from enum import StrEnum
 from domain.errors import InvalidValue
 from domain.events import DomainEvent, EmailChanged, SessionsRevoked, UserRegistered
 from domain.ids import SessionId, UserId, new_user_id
+from domain.sessions import whole_second
 
 EMAIL_MAX_LENGTH = 254
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -95,7 +96,7 @@ class User:
             role=role,
             is_active=True,
             email_verified_at=None,
-            tokens_valid_after=_whole_second(now),
+            tokens_valid_after=whole_second(now),
             created_at=now,
             updated_at=now,
         )
@@ -134,7 +135,9 @@ class User:
         self.revoke_sessions(now=now, keep=keep)
 
     def revoke_sessions(self, *, now: datetime, keep: SessionId | None = None) -> None:
-        self.tokens_valid_after = _whole_second(now)
+        # A cut-off with a fraction of a second would reject the very token issued right after it
+        # in the same second; sessions from that second are still ended by the token store.
+        self.tokens_valid_after = whole_second(now)
         self.kept_session_id = keep
         self.events.append(SessionsRevoked(self.id, kept_session_id=keep))
 
@@ -154,10 +157,3 @@ class User:
         self.is_active = False
         self.updated_at = now
         self.revoke_sessions(now=now)
-
-
-def _whole_second(moment: datetime) -> datetime:
-    # Token `iat` claims are whole seconds; a cut-off with a fraction would reject
-    # the very token issued right after a password change in the same second.
-    # Sessions from that same second are still ended by the token store.
-    return moment.replace(microsecond=0)
