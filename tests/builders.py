@@ -1,20 +1,18 @@
-"""Test builders: the use cases wired by hand on the in-memory adapters, and a few ready-made users."""
+"""Test builders: the use cases as the container builds them on the `test` profile, and ready-made users."""
 
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from dependency_injector import providers
+
 from adapters.memory.clock import FixedClock
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from adapters.memory.export_store import MemoryExportStore
 from adapters.memory.hasher import MemoryPasswordHasher
-from adapters.memory.queries import (
-    MemoryAccountQueries,
-    MemoryArticleQueries,
-    MemoryCommentQueries,
-    MemoryPrincipalQueries,
-    MemoryTagQueries,
-)
+from adapters.memory.mailer import MemoryMailer
+from adapters.memory.queue import MemoryJobQueue
 from adapters.memory.token_store import MemoryTokenStore
 from adapters.tokens.jwt_codec import JwtCodec
 from application.actor import Actor
@@ -46,124 +44,189 @@ from application.use_cases.users.get_current_user import GetCurrentUser
 from application.use_cases.users.update_user import UpdateUser
 from application.views import ArticleView
 from domain.ids import UserId
+from domain.jobs import Job
 from domain.passwords import PasswordPolicy
 from domain.sessions import SessionPolicy
 from domain.users import Role, User
+from entrypoints.container import Container, build_container
+from entrypoints.settings import Settings
 
 # 64 bytes, so that tokens signed with it under HS512 raise no key-length warning either.
 SECRET = "inkwell-unit-tests-secret-0123456789-abcdefghijklmnopqrstuvwxyz!!"
 ISSUER = "inkwell"
 PASSWORD = "correct horse battery"
+FRONTEND_URL = "https://conduit.example"
+
+
+def settings_for_tests(**overrides: object) -> Settings:
+    """The `test` profile with fixed secrets; nothing is read from the environment or a .env file."""
+    values: dict[str, object] = {
+        "inkwell_profile": "test", "jwt_secret": SECRET, "jwt_issuer": ISSUER,
+        "password_pepper": "unit-tests-pepper-of-at-least-32-bytes!!", "frontend_url": FRONTEND_URL,
+        "log_level": "WARNING",
+    }
+    return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
+
+
+DEFAULT_SETTINGS = settings_for_tests()
 
 
 @dataclass
 class App:
-    """The adapters a set of use cases shares. Every use case gets a fresh unit of work unless given one."""
+    """The use cases as production wires them, on the in-memory adapters of the `test` profile, with a
+    clock that stands still and, where a test says so, another hasher or policy."""
 
     clock: FixedClock = field(default_factory=FixedClock)
-    db: MemoryDatabase = field(default_factory=MemoryDatabase)
     hasher: PasswordHasher = field(default_factory=MemoryPasswordHasher)
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     passwords: PasswordPolicy = field(default_factory=PasswordPolicy)
-    store: MemoryTokenStore = field(init=False)
-    codec: JwtCodec = field(init=False)
+    settings: Settings = field(default_factory=lambda: DEFAULT_SETTINGS)
+    container: Container = field(init=False)
+    _twin: "App | None" = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.store = MemoryTokenStore(self.clock)
-        self.codec = JwtCodec(secret=SECRET, issuer=ISSUER, clock=self.clock)
+        self.container = build_container(self.settings)
+        self.container.clock.override(providers.Object(self.clock))
+        self.container.security.hasher.override(providers.Object(self.hasher))
+        self.container.session_policy.override(providers.Object(self.policy))
+        self.container.password_policy.override(providers.Object(self.passwords))
+
+    @property
+    def db(self) -> MemoryDatabase:
+        database: MemoryDatabase = self.container.storage.database()
+        return database
+
+    @property
+    def store(self) -> MemoryTokenStore:
+        store: MemoryTokenStore = self.container.tokens.store()
+        return store
+
+    @property
+    def codec(self) -> JwtCodec:
+        codec: JwtCodec = self.container.codec()
+        return codec
+
+    @property
+    def mailer(self) -> MemoryMailer:
+        mailer: MemoryMailer = self.container.mail.mailer()
+        return mailer
+
+    @property
+    def queue(self) -> MemoryJobQueue:
+        queue: MemoryJobQueue = self.container.queue.queue()
+        return queue
+
+    @property
+    def exports(self) -> MemoryExportStore:
+        store: MemoryExportStore = self.container.exports.store()
+        return store
 
     def uow(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.db)
+        uow: MemoryUnitOfWork = self.container.storage.uow()
+        return uow
 
     def sessions(self) -> SessionIssuer:
-        return SessionIssuer(codec=self.codec, store=self.store, clock=self.clock, policy=self.policy)
+        sessions: SessionIssuer = self.container.sessions()
+        return sessions
+
+    async def run_jobs(self) -> int:
+        """Relay and run every job that is due, and those they queue, until none is left; return how many ran."""
+        ran = 0
+        while True:
+            await self.container.relay_jobs()()
+            done = await self.queue.run_waiting(self.container.run_job())
+            if not done:
+                return ran
+            ran += done
 
     def register(self, uow: MemoryUnitOfWork | None = None) -> RegisterUser:
-        return RegisterUser(
-            uow=uow or self.uow(), hasher=self.hasher, policy=self.passwords, clock=self.clock,
-            sessions=self.sessions(),
-        )
+        return self.container.register_user(**({"uow": uow} if uow else {}))  # type: ignore[no-any-return]
 
     def create_admin(self, uow: MemoryUnitOfWork | None = None) -> CreateAdmin:
-        return CreateAdmin(uow=uow or self.uow(), hasher=self.hasher, policy=self.passwords, clock=self.clock)
-
-    def log_in(self) -> LogIn:
-        return LogIn(uow=self.uow(), hasher=self.hasher, sessions=self.sessions())
-
-    def refresh(self) -> RefreshSession:
-        return RefreshSession(codec=self.codec, principals=MemoryPrincipalQueries(self.db), sessions=self.sessions())
-
-    def authenticate(self) -> Authenticate:
-        return Authenticate(codec=self.codec, store=self.store, principals=MemoryPrincipalQueries(self.db))
-
-    def log_out(self) -> LogOut:
-        return LogOut(store=self.store)
-
-    def log_out_everywhere(self) -> LogOutEverywhere:
-        return LogOutEverywhere(uow=self.uow(), store=self.store, clock=self.clock)
+        return self.container.create_admin(**({"uow": uow} if uow else {}))  # type: ignore[no-any-return]
 
     def update_user(self, uow: MemoryUnitOfWork | None = None) -> UpdateUser:
-        return UpdateUser(
-            uow=uow or self.uow(), hasher=self.hasher, policy=self.passwords, store=self.store, clock=self.clock
-        )
+        return self.container.update_user(**({"uow": uow} if uow else {}))  # type: ignore[no-any-return]
+
+    def log_in(self) -> LogIn:
+        return self.container.log_in()  # type: ignore[no-any-return]
+
+    def refresh(self) -> RefreshSession:
+        return self.container.refresh_session()  # type: ignore[no-any-return]
+
+    def authenticate(self) -> Authenticate:
+        return self.container.authenticate()  # type: ignore[no-any-return]
+
+    def log_out(self) -> LogOut:
+        return self.container.log_out()  # type: ignore[no-any-return]
+
+    def log_out_everywhere(self) -> LogOutEverywhere:
+        return self.container.log_out_everywhere()  # type: ignore[no-any-return]
 
     def get_current_user(self) -> GetCurrentUser:
-        return GetCurrentUser(accounts=MemoryAccountQueries(self.db))
+        return self.container.get_current_user()  # type: ignore[no-any-return]
 
     def get_profile(self) -> GetProfile:
-        return GetProfile(accounts=MemoryAccountQueries(self.db))
+        return self.container.get_profile()  # type: ignore[no-any-return]
 
     def create_article(self) -> CreateArticle:
-        return CreateArticle(uow=self.uow(), articles=MemoryArticleQueries(self.db), clock=self.clock)
+        return self.container.create_article()  # type: ignore[no-any-return]
 
     def update_article(self) -> UpdateArticle:
-        return UpdateArticle(uow=self.uow(), articles=MemoryArticleQueries(self.db), clock=self.clock)
+        return self.container.update_article()  # type: ignore[no-any-return]
 
     def delete_article(self) -> DeleteArticle:
-        return DeleteArticle(uow=self.uow())
+        return self.container.delete_article()  # type: ignore[no-any-return]
 
     def get_article(self) -> GetArticle:
-        return GetArticle(articles=MemoryArticleQueries(self.db))
+        return self.container.get_article()  # type: ignore[no-any-return]
 
     def list_articles(self) -> ListArticles:
-        return ListArticles(articles=MemoryArticleQueries(self.db))
+        return self.container.list_articles()  # type: ignore[no-any-return]
 
     def feed(self) -> Feed:
-        return Feed(articles=MemoryArticleQueries(self.db))
+        return self.container.feed()  # type: ignore[no-any-return]
 
     def favorite_article(self) -> FavoriteArticle:
-        return FavoriteArticle(uow=self.uow(), articles=MemoryArticleQueries(self.db))
+        return self.container.favorite_article()  # type: ignore[no-any-return]
 
     def unfavorite_article(self) -> UnfavoriteArticle:
-        return UnfavoriteArticle(uow=self.uow(), articles=MemoryArticleQueries(self.db))
+        return self.container.unfavorite_article()  # type: ignore[no-any-return]
 
     def add_comment(self) -> AddComment:
-        return AddComment(uow=self.uow(), comments=MemoryCommentQueries(self.db), clock=self.clock)
+        return self.container.add_comment()  # type: ignore[no-any-return]
 
     def list_comments(self) -> ListComments:
-        return ListComments(comments=MemoryCommentQueries(self.db))
+        return self.container.list_comments()  # type: ignore[no-any-return]
 
     def delete_comment(self) -> DeleteComment:
-        return DeleteComment(uow=self.uow())
+        return self.container.delete_comment()  # type: ignore[no-any-return]
 
     def follow_user(self) -> FollowUser:
-        return FollowUser(uow=self.uow(), accounts=MemoryAccountQueries(self.db))
+        return self.container.follow_user()  # type: ignore[no-any-return]
 
     def unfollow_user(self) -> UnfollowUser:
-        return UnfollowUser(uow=self.uow(), accounts=MemoryAccountQueries(self.db))
+        return self.container.unfollow_user()  # type: ignore[no-any-return]
 
     def list_tags(self) -> ListTags:
-        return ListTags(tags=MemoryTagQueries(self.db))
+        return self.container.list_tags()  # type: ignore[no-any-return]
 
     def fork(self) -> "App":
-        """An independent copy of the stored state (database and token store), on the same clock.
-
-        Lets a test try a destructive action, such as spending a refresh token, without touching this App.
-        """
-        twin = copy.copy(self)
-        memo = {id(self.clock): self.clock}
-        twin.db = copy.deepcopy(self.db, memo)
-        twin.store = copy.deepcopy(self.store, memo)
+        """A copy of the stored state (database and token store) on the same clock, to try a destructive
+        action on, such as spending a refresh token, without touching this App. Forking again resets the
+        previous copy: a container is costly to build, so the twin is built once and then re-seeded."""
+        if self._twin is None:
+            self._twin = App(clock=self.clock, hasher=self.hasher, policy=self.policy, passwords=self.passwords,
+                             settings=self.settings)
+        twin, memo = self._twin, {id(self.clock): self.clock}
+        # The families' own providers, on which their other providers depend, not the container's stand-ins.
+        storage, tokens = twin.container.storage.last_overriding(), twin.container.tokens.last_overriding()
+        for provider, value in ((storage.database, self.db), (tokens.store, self.store)):
+            if provider.overridden:
+                provider.reset_last_overriding()
+            provider.override(providers.Object(copy.deepcopy(value, memo)))
+        for container in (storage, tokens, twin.container):
+            container.reset_singletons()
         return twin
 
 
@@ -228,3 +291,8 @@ def minutes(n: float) -> timedelta:
 
 def days(n: float) -> timedelta:
     return timedelta(days=n)
+
+
+def jobs_of(app: App, job_type: str) -> list[Job]:
+    """The jobs of one type in the in-memory database, oldest first."""
+    return sorted((job for job in app.db.jobs.values() if job.type == job_type), key=lambda job: job.created_at)

@@ -21,7 +21,7 @@ def checked_password(policy: PasswordPolicy, plain: str) -> str:
     return plain
 
 
-async def create_account(
+async def new_account(
     *,
     uow: UnitOfWork,
     hasher: PasswordHasher,
@@ -31,23 +31,30 @@ async def create_account(
     username: str,
     password: str,
     role: Role,
-) -> AccountView:
-    """Register a user and their empty profile in one transaction. Raises InvalidValue or Conflict."""
+) -> tuple[User, Profile]:
+    """A user and their empty profile, checked but not yet stored. A taken email or username is refused
+    before the password is hashed, the costly part. Raises InvalidValue or Conflict."""
     checked_email, checked_username = Email(email), Username(username)
-    password_hash = await hasher.hash(checked_password(policy, password))
+    plain = checked_password(policy, password)
     async with uow:
         if await uow.users.by_email(checked_email):
             raise Conflict(TAKEN, field="email")
         if await uow.users.by_username(checked_username):
             raise Conflict(TAKEN, field="username")
-        user = User.register(
-            email=checked_email, username=checked_username, password_hash=password_hash, now=clock.now(), role=role
-        )
-        profile = Profile(user_id=user.id)
+    password_hash = await hasher.hash(plain)
+    user = User.register(
+        email=checked_email, username=checked_username, password_hash=password_hash, now=clock.now(), role=role
+    )
+    return user, Profile(user_id=user.id)
+
+
+async def store_account(uow: UnitOfWork, user: User, profile: Profile) -> None:
+    """Store both in one transaction, with the verification mail's job. Raises Conflict when the email
+    or username was taken since `new_account` looked."""
+    async with uow:
         await uow.users.add(user)
         await uow.profiles.add(profile)
         await uow.commit()
-    return account_view(user, profile)
 
 
 def account_view(user: User, profile: Profile) -> AccountView:
@@ -58,4 +65,5 @@ def account_view(user: User, profile: Profile) -> AccountView:
         bio=profile.bio,
         image=profile.image,
         role=user.role,
+        email_verified=user.is_verified,
     )

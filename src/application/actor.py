@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from domain.errors import Forbidden
 from domain.ids import UserId
 from domain.sessions import TokenClaims
 from domain.users import Role
@@ -16,3 +17,8 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    def ensure_admin(self) -> None:
+        """Raises Forbidden unless the caller is an administrator."""
+        if not self.is_admin:
+            raise Forbidden("only administrators may do this", field="admin")

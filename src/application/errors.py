@@ -1,6 +1,6 @@
 """Errors the use cases raise beyond the domain's own."""
 
-from domain.errors import Unauthenticated
+from domain.errors import InvalidValue, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
@@ -22,3 +22,24 @@ class TokenReused(InvalidToken):
 
     def __init__(self) -> None:
         super().__init__("has already been used")
+
+
+class InvalidEmailToken(InvalidValue):
+    """A verification or reset token that is malformed, forged, expired, spent or of the other kind."""
+
+    def __init__(self) -> None:
+        super().__init__("is invalid or has expired", field="token")
+
+
+class DependencyUnavailable(Exception):
+    """A service the call needs (database, Redis, broker, mail server) did not answer. Adapters raise it
+    in place of their drivers' errors, so that callers decide on it without knowing the driver."""
+
+    def __init__(self, dependency: str) -> None:
+        super().__init__(f"{dependency} is unavailable")
+        self.dependency = dependency
+
+
+class PermanentFailure(Exception):
+    """A job cannot succeed however often it is tried (a recipient the mail server refuses, say):
+    the job is marked failed at once instead of being retried."""

@@ -1,5 +1,6 @@
 """Issuing sessions: the signed token pair that a log-in, a registration or a refresh hands out."""
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int  # seconds the access token lives
+    session_id: SessionId
 
 
 class SessionIssuer:
@@ -35,6 +37,12 @@ class SessionIssuer:
             session_id=session_id, user_id=user_id, refresh_token_id=refresh.token_id, ends_at=ends_at
         )
         return self._sign(refresh, now=now)
+
+    async def discard(self, tokens: TokenPair) -> None:
+        """End a session whose sign-in failed after it was opened. Best effort: a session left behind
+        speaks for a user who was never stored, so authentication refuses it, and it expires."""
+        with contextlib.suppress(Exception):
+            await self._store.end_session(tokens.session_id)
 
     async def rotate(self, presented: TokenClaims) -> TokenPair:
         """Spend `presented` and return the session's next pair. Raises TokenReused or InvalidToken."""
@@ -58,6 +66,7 @@ class SessionIssuer:
             access_token=self._codec.encode(access),
             refresh_token=self._codec.encode(refresh),
             expires_in=int((access.expires_at - now).total_seconds()),
+            session_id=refresh.session_id,
         )
 
     def _claims(

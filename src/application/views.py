@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from domain.ids import CommentId, SessionId, UserId
+from domain.ids import CommentId, JobId, SessionId, UserId
+from domain.jobs import JobStatus
 from domain.users import Role, SessionCutoff
 
 
@@ -17,6 +19,7 @@ class AccountView:
     bio: str | None
     image: str | None
     role: Role
+    email_verified: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +78,75 @@ class CommentView:
     created_at: datetime
     updated_at: datetime
     author: ProfileView
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """A job as its owner or an administrator sees it; `error` is the last failure's message."""
+
+    id: JobId
+    type: str
+    status: JobStatus
+    progress: int
+    attempts: int
+    owner_id: UserId | None
+    created_at: datetime
+    updated_at: datetime
+    error: str | None
+    result: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobPage:
+    jobs: list[JobView]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a mail goes to."""
+
+    user_id: UserId
+    email: str
+    username: str
+    email_verified: bool
+    is_active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedAccount:
+    username: str
+    email: str
+    email_verified: bool
+    role: Role
+    bio: str | None
+    image: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedArticle:
+    slug: str
+    title: str
+    description: str
+    body: str
+    tags: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    favorites_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedComment:
+    id: CommentId
+    article_slug: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCounts:
+    articles: int
+    comments: int
+    favorites: int
+    following: int

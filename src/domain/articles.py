@@ -3,10 +3,11 @@
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.errors import NUL, NUL_MESSAGE, Forbidden, InvalidValue
+from domain.events import ArticlePublished, DomainEvent
 from domain.ids import ArticleId, CommentId, UserId, new_article_id
 
 TITLE_MAX_LENGTH = 200
@@ -73,13 +74,14 @@ class Article:
     tags: tuple[str, ...]
     created_at: datetime
     updated_at: datetime
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     @classmethod
     def write(
         cls, *, author_id: UserId, title: str, description: str, body: str, tags: list[str], now: datetime
     ) -> "Article":
         title = _required_text(title, field="title", max_length=TITLE_MAX_LENGTH)
-        return cls(
+        article = cls(
             id=new_article_id(),
             slug=slug_for(title),
             author_id=author_id,
@@ -90,6 +92,13 @@ class Article:
             created_at=now,
             updated_at=now,
         )
+        article.events.append(ArticlePublished(article.id, author_id))
+        return article
+
+    def pull_events(self) -> list[DomainEvent]:
+        """The events recorded since the last pull; they leave the aggregate with the transaction that stores it."""
+        events, self.events = self.events, []
+        return events
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Article) and other.id == self.id

@@ -41,3 +41,7 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, field: str, retry_after: int) -> None:
         super().__init__(message, field=field)
         self.retry_after = retry_after
+
+
+class Gone(DomainError):
+    """The thing existed but is no longer kept, e.g. an export past its expiry."""

@@ -27,3 +27,10 @@ CommentId = NewType("CommentId", int)  # RealWorld shows comment ids as integers
 
 def new_article_id() -> ArticleId:
     return ArticleId(uuid.uuid4())
+
+
+JobId = NewType("JobId", uuid.UUID)
+
+
+def new_job_id() -> JobId:
+    return JobId(uuid.uuid4())

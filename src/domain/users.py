@@ -1,12 +1,13 @@
 """The User aggregate and its value objects: Email, Username, Role."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from domain.errors import InvalidValue
-from domain.events import DomainEvent, EmailChanged, SessionsRevoked, UserRegistered
+from domain.errors import Conflict, InvalidValue
+from domain.events import DomainEvent, EmailChanged, PasswordChanged, UserRegistered, VerificationRequested
 from domain.ids import SessionId, UserId, new_user_id
 from domain.sessions import whole_second
 
@@ -113,6 +114,31 @@ class User:
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
 
+    def pull_events(self) -> list[DomainEvent]:
+        """The events recorded since the last pull; they leave the aggregate with the transaction that stores it."""
+        events, self.events = self.events, []
+        return events
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def credentials_stamp(self) -> str:
+        """Changes whenever the password does (every hash has a fresh salt): a reset token bound to it
+        dies with the first password change, its own included."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:32]
+
+    def request_verification(self) -> None:
+        """Ask for another confirmation mail. Raises Conflict when the address is verified already."""
+        if self.is_verified:
+            raise Conflict("is already verified", field="email")
+        self.events.append(VerificationRequested(self.id, self.email.value))
+
+    def verify_email(self, *, now: datetime) -> None:
+        self.email_verified_at = now
+        self.updated_at = now
+
     def change_email(self, email: Email, *, now: datetime) -> None:
         """A new address is unverified until confirmed again."""
         if email == self.email:
@@ -133,13 +159,13 @@ class User:
         self.password_hash = password_hash
         self.updated_at = now
         self.revoke_sessions(now=now, keep=keep)
+        self.events.append(PasswordChanged(self.id))
 
     def revoke_sessions(self, *, now: datetime, keep: SessionId | None = None) -> None:
         # A cut-off with a fraction of a second would reject the very token issued right after it
         # in the same second; sessions from that second are still ended by the token store.
         self.tokens_valid_after = whole_second(now)
         self.kept_session_id = keep
-        self.events.append(SessionsRevoked(self.id, kept_session_id=keep))
 
     @property
     def session_cutoff(self) -> SessionCutoff:

@@ -1,18 +1,25 @@
-"""The `inkwell` command: serve, migrate, create-admin, check."""
+"""The `inkwell` command: serve, worker, migrate, create-admin, check, mail preview."""
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from dramatiq.cli import main as dramatiq_main
+from dramatiq.cli import make_argument_parser
 from pydantic import ValidationError
 
+from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
-from entrypoints.settings import Settings
+from entrypoints.settings import Profile, Settings
+from entrypoints.worker.embedded import EmbeddedWorker
 
 app = typer.Typer(help="Inkwell, a RealWorld-compatible blogging backend.", no_args_is_help=True,
                   add_completion=False)
+mail_app = typer.Typer(help="Mail templates.", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
 
 
 def _settings() -> Settings:
@@ -30,14 +37,75 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
-    """Run the HTTP API (migrating the database first in the embedded profile). Access is logged as JSON
-    by Inkwell itself, so uvicorn's own access log is off."""
+    """Run the HTTP API (migrating the database first in the embedded profile), and in the embedded
+    profile the jobs too. Access is logged as JSON by Inkwell itself, so uvicorn's own access log is off."""
     settings = _settings()
     if settings.should_migrate_on_start:
         _migrate(settings)
     settings.resolved_secrets()  # the embedded profile keeps its secrets before the workers read them
-    uvicorn.run("entrypoints.http.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level.lower(), proxy_headers=False, access_log=False)
+    jobs = _embedded_worker(settings) if settings.runs_jobs_in_process else None
+    if jobs is not None:
+        jobs.start()
+    try:
+        uvicorn.run("entrypoints.http.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level=settings.log_level.lower(), proxy_headers=False, access_log=False)
+    finally:
+        if jobs is not None:
+            jobs.stop()
+
+
+def _embedded_worker(settings: Settings) -> EmbeddedWorker:
+    logs.configure(settings.log_level)
+    return EmbeddedWorker(settings)
+
+
+@app.command()
+def worker(
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(min=1, help="Threads per process: jobs each process runs at once.")] = 8,
+    shutdown_timeout: Annotated[int, typer.Option(min=1, help="Seconds running jobs get to finish on SIGTERM.")] = 60,
+) -> None:
+    """Run the jobs: Dramatiq worker processes on the broker (Redis, or RabbitMQ with BROKER_URL), each
+    with an outbox relay. SIGTERM lets running jobs finish, then stops."""
+    settings = _settings()
+    if settings.inkwell_profile is not Profile.PRODUCTION:
+        typer.secho("`inkwell worker` needs the production profile and its broker; the embedded default runs "
+                    "jobs inside `inkwell serve`.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    if not settings.smtp_host:
+        typer.secho("`inkwell worker` needs SMTP_HOST in production: the workers send the mail.",
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    arguments = make_argument_parser().parse_args([  # type: ignore[no-untyped-call]
+        "entrypoints.worker.process", "--processes", str(processes), "--threads", str(threads),
+        "--worker-shutdown-timeout", str(shutdown_timeout * 1000), "--skip-logging",
+    ])
+    sys.exit(dramatiq_main(arguments))  # type: ignore[no-untyped-call]
+
+
+@mail_app.command("preview")
+def mail_preview(
+    name: Annotated[str, typer.Argument(help="verify_email, reset_password, password_changed or new_article.")],
+    part: Annotated[str, typer.Option(help="text or html.")] = "text",
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+) -> None:
+    """Render a mail template with sample data."""
+    settings = _settings()
+    composer = build_container(settings).mail.composer()
+    try:
+        rendered = composer.render(name, composer.sample_context(name))
+    except ValueError as error:
+        typer.secho(str(error), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from error
+    if part not in ("text", "html"):
+        typer.secho("--part is text or html", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    document = f"Subject: {rendered.subject}\n\n{rendered.text}" if part == "text" else rendered.html
+    if output is None:
+        typer.echo(document)
+    else:
+        output.write_text(document, encoding="utf-8")
+        typer.echo(f"written to {output}")
 
 
 @app.command()
@@ -79,9 +147,9 @@ def check() -> None:
     container = build_container(settings)
     typer.echo(f"profile: {settings.inkwell_profile.value}")
     healthy = asyncio.run(_probe(container))
-    if container.config.wiring.storage() == "sql":
+    if settings.inkwell_profile is not Profile.TEST:
         try:
-            up_to_date = container.schema_is_current()
+            up_to_date = container.storage.schema_is_current()
         except Exception as error:  # reported, not raised: `check` exists to say what is wrong
             typer.echo(f"schema: unknown ({type(error).__name__})")
             healthy = False
@@ -99,7 +167,7 @@ def _migrate(settings: Settings) -> None:
 
 async def _run_migrations(container: Container) -> None:
     try:
-        await container.migrate()
+        await container.storage.migrate()
     finally:
         await close_resources(container)
 
@@ -107,7 +175,7 @@ async def _run_migrations(container: Container) -> None:
 async def _probe(container: Container) -> bool:
     healthy = True
     try:
-        for probe in container.probes():
+        for probe in [*container.probes(), *container.mail.probes()]:
             try:
                 await asyncio.wait_for(probe.check(), 5)
             except Exception as error:  # reported, not raised

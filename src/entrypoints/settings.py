@@ -39,6 +39,28 @@ class Settings(BaseSettings):
     migrate_on_start: bool | None = None  # default: yes when embedded, no in production
     log_level: str = "INFO"
 
+    frontend_url: str = "http://localhost:3000"
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = "Inkwell <no-reply@inkwell.example>"
+    smtp_starttls: bool = True
+    smtp_ssl_tls: bool = False
+    smtp_timeout_seconds: int = Field(default=15, ge=1)
+    broker_url: str | None = None  # amqp://… for RabbitMQ; otherwise Dramatiq runs on REDIS_URL
+    job_queue_prefix: str = Field(default="inkwell", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    run_jobs_in_process: bool | None = None  # default: yes when embedded
+    job_lease_seconds: int = Field(default=30, ge=2)
+    job_republish_after_seconds: int = Field(default=300, ge=1)
+    job_max_attempts: int | None = Field(default=None, ge=1)
+    job_min_backoff_seconds: float | None = Field(default=None, gt=0)
+    job_max_backoff_seconds: float | None = Field(default=None, gt=0)
+    verify_email_token_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    reset_password_token_ttl_seconds: int = Field(default=3600, ge=60)
+    export_dir: Path | None = None  # default: DATA_DIR/exports
+    export_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+
     @model_validator(mode="before")
     @classmethod
     def _split_origins(cls, values: Any) -> Any:
@@ -50,6 +72,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_profile(self) -> "Settings":
+        if self.broker_url and not self.broker_url.startswith(("amqp://", "amqps://")):
+            raise ValueError("BROKER_URL must be an amqp:// or amqps:// URL (RabbitMQ); leave it unset for Redis")
         if "*" in self.cors_origins:
             raise ValueError("CORS_ORIGINS may not contain '*': credentials are allowed, so origins must be listed")
         if self.inkwell_profile is Profile.PRODUCTION:
@@ -67,6 +91,21 @@ class Settings(BaseSettings):
         if self.migrate_on_start is not None:
             return self.migrate_on_start
         return self.inkwell_profile is Profile.EMBEDDED
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        if self.run_jobs_in_process is not None:
+            return self.run_jobs_in_process
+        return self.inkwell_profile is Profile.EMBEDDED
+
+    @property
+    def resolved_export_dir(self) -> Path:
+        return (self.export_dir or self.data_dir / "exports").resolve()
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the embedded default writes mails as .eml files when no SMTP server is configured."""
+        return (self.data_dir / "mail").resolve()
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -7,7 +7,7 @@ import pytest
 
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.queries import MemoryPrincipalQueries
-from adapters.sql.principals import SqlPrincipalQueries
+from adapters.sql.queries.principals import SqlPrincipalQueries
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from application.ports.persistence import UnitOfWork
 from application.ports.queries import PrincipalQueries

@@ -2,24 +2,30 @@
 
 import asyncio
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
 from adapters.memory.state import CommentSequence, MemoryState
+from application.jobs.triggers import jobs_for
+from application.ports.clock import Clock
 from application.ports.persistence import (
     ArticleRepository,
     CommentRepository,
     FavoriteRepository,
     FollowRepository,
+    JobRepository,
     ProfileRepository,
     UnitOfWork,
     UserRepository,
 )
+from application.tracing import current_request_id
 from domain.articles import Article, Comment
 from domain.events import DomainEvent
-from domain.ids import ArticleId, CommentId, UserId
+from domain.ids import ArticleId, CommentId, JobId, UserId
+from domain.jobs import PENDING, Job, JobStatus
 from domain.profiles import Profile
 from domain.users import Email, User, Username
 
@@ -42,14 +48,20 @@ class MemoryDatabase:
     def profiles(self) -> dict[UserId, Profile]:
         return self.state.profiles
 
+    @property
+    def jobs(self) -> dict[JobId, Job]:
+        return self.state.jobs
+
 
 class _Transaction:
-    """The writes of one unit of work, kept as a log and replayed onto the committed state on commit."""
+    """The writes of one unit of work, kept as a log and replayed onto the committed state on commit,
+    and the events of the aggregates it stored, which become jobs on commit."""
 
     def __init__(self, db: MemoryDatabase) -> None:
         self.db = db
         self.writes: list[Write] = []
-        self.seen: dict[UserId, User] = {}
+        self.events: list[DomainEvent] = []
+        self.users: dict[UserId, User] = {}  # one object per user and transaction, as a session's identity map
         self._view: MemoryState | None = None
 
     def view(self) -> MemoryState:
@@ -68,7 +80,7 @@ class _Transaction:
     def handed_out(self, user: User | None) -> User | None:
         if user is None:
             return None
-        return self.seen.setdefault(user.id, copy.deepcopy(user))
+        return self.users.setdefault(user.id, copy.deepcopy(user))
 
 
 class MemoryUserRepository(UserRepository):
@@ -89,9 +101,9 @@ class MemoryUserRepository(UserRepository):
         return self._tx.handed_out(next((u for u in users if u.username.key == username.key), None))
 
     async def save(self, user: User) -> None:
-        self._tx.seen[user.id] = user
+        self._tx.users[user.id] = user
+        self._tx.events.extend(user.pull_events())
         snapshot = copy.deepcopy(user)
-        snapshot.events.clear()  # events leave with the commit; they are not part of the stored state
         self._tx.record(lambda state: state.put_user(snapshot))
 
 
@@ -122,6 +134,7 @@ class MemoryArticleRepository(ArticleRepository):
         return copy.deepcopy(found)
 
     async def save(self, article: Article) -> None:
+        self._tx.events.extend(article.pull_events())
         snapshot = copy.deepcopy(article)
         self._tx.record(lambda state: state.put_article(snapshot))
 
@@ -171,14 +184,57 @@ class MemoryFavoriteRepository(FavoriteRepository):
         self._tx.record(lambda state: state.remove_favorite(user_id, article_id))
 
 
+class MemoryJobRepository(JobRepository):
+    """Reads take no locks: the event loop runs one transaction's reads and writes without interleaving."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    async def add(self, job: Job) -> bool:
+        if self._tx.view().has_job_key(job.key, other_than=job.id):
+            return False
+        await self.save(job)
+        return True
+
+    async def get(self, job_id: JobId) -> Job | None:
+        return copy.deepcopy(self._tx.view().jobs.get(job_id))
+
+    async def save(self, job: Job) -> None:
+        snapshot = copy.deepcopy(job)
+        self._tx.record(lambda state: state.put_job(snapshot))
+
+    async def unpublished(self, *, now: datetime, limit: int) -> list[Job]:
+        due = [job for job in self._tx.view().jobs.values()
+               if job.published_at is None and job.status in PENDING and job.run_after <= now]
+        return copy.deepcopy(sorted(due, key=lambda job: (job.run_after, job.created_at))[:limit])
+
+    async def mark_published(self, job_ids: Sequence[JobId], *, now: datetime) -> None:
+        ids = list(job_ids)
+
+        def mark(state: MemoryState) -> None:
+            for job_id in ids:
+                if job_id in state.jobs:
+                    state.jobs[job_id].published_at = now
+
+        self._tx.record(mark)
+
+    async def lost(self, *, now: datetime, published_before: datetime, limit: int) -> list[Job]:
+        def is_lost(job: Job) -> bool:
+            if job.status is JobStatus.RUNNING:
+                return job.lease_until is not None and job.lease_until <= now
+            return job.status in PENDING and job.published_at is not None and job.published_at < published_before
+
+        found = [job for job in self._tx.view().jobs.values() if is_lost(job)]
+        return copy.deepcopy(sorted(found, key=lambda job: job.updated_at)[:limit])
+
+
 class MemoryUnitOfWork(UnitOfWork):
     """Stages writes; a use case that forgets `save` or `commit` loses its change, as on a real database.
     Constraints (unique email, username and slug) are checked when the writes are replayed at commit."""
 
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, clock: Clock) -> None:
         self._db = db
-        self.committed_events: list[DomainEvent] = []
-        self.commits = 0
+        self._clock = clock
         self._begin()
 
     def _begin(self) -> None:
@@ -189,6 +245,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.comments = MemoryCommentRepository(self._tx)
         self.follows = MemoryFollowRepository(self._tx)
         self.favorites = MemoryFavoriteRepository(self._tx)
+        self.jobs = MemoryJobRepository(self._tx)
 
     async def __aenter__(self) -> Self:
         self._begin()
@@ -199,14 +256,16 @@ class MemoryUnitOfWork(UnitOfWork):
     ) -> None:
         self._begin()
 
+    def record(self, event: DomainEvent) -> None:
+        self._tx.events.append(event)
+
     async def commit(self) -> None:
+        events, self._tx.events = self._tx.events, []
+        for job in jobs_for(events, now=self._clock.now(), request_id=current_request_id.get()):
+            await self.jobs.add(job)
         async with self._db.commit_lock:
             candidate = self._db.state.copy()
             for write in self._tx.writes:
                 write(candidate)
             self._db.state = candidate
-        for user in self._tx.seen.values():
-            self.committed_events.extend(user.events)
-            user.events.clear()
         self._tx.writes.clear()
-        self.commits += 1

@@ -64,7 +64,7 @@ class MemoryAccountQueries(AccountQueries):
             return None
         return AccountView(
             user_id=user.id, email=user.email.value, username=user.username.value,
-            bio=profile.bio, image=profile.image, role=user.role,
+            bio=profile.bio, image=profile.image, role=user.role, email_verified=user.is_verified,
         )
 
     async def profile(self, username: str, *, viewer: UserId | None) -> ProfileView | None:

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from domain.articles import Article, Comment
 from domain.errors import Conflict
-from domain.ids import ArticleId, CommentId, UserId
+from domain.ids import ArticleId, CommentId, JobId, UserId
+from domain.jobs import Job
 from domain.profiles import Profile
 from domain.users import User
 
@@ -20,6 +21,7 @@ class MemoryState:
     comments: dict[CommentId, Comment] = field(default_factory=dict)
     follows: set[tuple[UserId, UserId]] = field(default_factory=set)
     favorites: set[tuple[UserId, ArticleId]] = field(default_factory=set)
+    jobs: dict[JobId, Job] = field(default_factory=dict)
 
     def copy(self) -> "MemoryState":
         return copy.deepcopy(self)
@@ -68,6 +70,14 @@ class MemoryState:
 
     def remove_favorite(self, user_id: UserId, article_id: ArticleId) -> None:
         self.favorites.discard((user_id, article_id))
+
+    def has_job_key(self, key: str | None, *, other_than: JobId) -> bool:
+        return key is not None and any(job.key == key and job.id != other_than for job in self.jobs.values())
+
+    def put_job(self, job: Job) -> None:
+        """A second job with a key already taken is not stored, like INSERT … ON CONFLICT DO NOTHING."""
+        if not self.has_job_key(job.key, other_than=job.id):
+            self.jobs[job.id] = copy.deepcopy(job)
 
 
 @dataclass

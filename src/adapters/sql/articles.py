@@ -11,6 +11,7 @@ from adapters.sql.writes import insert_or_ignore, upsert, write
 from application.ports.persistence import ArticleRepository, CommentRepository
 from domain.articles import Article, Comment
 from domain.errors import NotFound
+from domain.events import DomainEvent
 from domain.ids import CommentId
 
 
@@ -19,12 +20,14 @@ class SqlArticleRepository(ArticleRepository):
     in the caller's transaction. Tags no longer linked stay in `tags`: deleting them would race with
     a writer about to link one, and the tag listing counts links, not names."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, events: list[DomainEvent]) -> None:
         self._session = session
+        self._events = events
 
     async def add(self, article: Article) -> None:
         await write(self._session, insert(articles).values(article_row(article)))
         await self._link_tags(article)
+        self._events.extend(article.pull_events())
 
     async def by_slug(self, slug: str) -> Article | None:
         row = (await self._session.execute(select(articles).where(articles.c.slug == slug))).mappings().one_or_none()
@@ -34,6 +37,7 @@ class SqlArticleRepository(ArticleRepository):
         await upsert(self._session, articles, "id", article_row(article))
         await self._session.execute(delete(article_tags).where(article_tags.c.article_id == article.id))
         await self._link_tags(article)
+        self._events.extend(article.pull_events())
 
     async def remove(self, article: Article) -> None:
         # The foreign keys cascade to the comments, favorites and tag links.

@@ -3,8 +3,11 @@
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, ExceptionContext, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from application.errors import DependencyUnavailable
 
 # Execution option for sessions that only read (queries, token checks). On SQLite they take no
 # write lock, so readers do not queue behind writers; see `_begin`.
@@ -20,8 +23,20 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(parsed)
         _configure_sqlite(engine, enforce_foreign_keys=enforce_foreign_keys)
-        return engine
-    return create_async_engine(parsed, pool_pre_ping=True)
+    else:
+        engine = create_async_engine(parsed, pool_pre_ping=True)
+    event.listen(engine.sync_engine, "handle_error", _unavailable)
+    return engine
+
+
+def _unavailable(context: ExceptionContext) -> None:
+    """A database that cannot be reached (or is locked past the busy timeout) is the callers' trouble in
+    one way only: DependencyUnavailable, whatever the driver said. Constraint violations and errors in
+    a statement pass through untouched, and so does the pool's pre-ping, which recovers on its own."""
+    if context.is_pre_ping:
+        return
+    if context.is_disconnect or isinstance(context.sqlalchemy_exception, (OperationalError, InterfaceError)):
+        raise DependencyUnavailable("database") from context.sqlalchemy_exception or context.original_exception
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

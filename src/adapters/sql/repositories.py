@@ -7,22 +7,25 @@ from adapters.sql.mapping import profile_from_row, profile_row, user_from_row, u
 from adapters.sql.tables import profiles, users
 from adapters.sql.writes import upsert, write
 from application.ports.persistence import ProfileRepository, UserRepository
+from domain.events import DomainEvent
 from domain.ids import UserId
 from domain.profiles import Profile
 from domain.users import Email, User, Username
 
 
 class SqlUserRepository(UserRepository):
-    """Hands out one object per user and transaction, and remembers it, so that the unit of work
-    can collect the events of every user it saw."""
+    """Hands out one object per user and transaction, as the in-memory reference does. The events of
+    the users it stores go to `events`, which the unit of work turns into jobs when it commits."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, events: list[DomainEvent]) -> None:
         self._session = session
-        self.seen: dict[UserId, User] = {}
+        self._events = events
+        self._loaded: dict[UserId, User] = {}
 
     async def add(self, user: User) -> None:
         await write(self._session, insert(users).values(user_row(user)))
-        self.seen[user.id] = user
+        self._events.extend(user.pull_events())
+        self._loaded[user.id] = user
 
     async def get(self, user_id: UserId) -> User | None:
         return await self._one(select(users).where(users.c.id == user_id))
@@ -35,14 +38,15 @@ class SqlUserRepository(UserRepository):
 
     async def save(self, user: User) -> None:
         await upsert(self._session, users, "id", user_row(user))
-        self.seen[user.id] = user
+        self._events.extend(user.pull_events())
+        self._loaded[user.id] = user
 
     async def _one(self, statement: Executable) -> User | None:
         row = (await self._session.execute(statement)).mappings().one_or_none()
         if row is None:
             return None
         found = user_from_row(row)
-        return self.seen.setdefault(found.id, found)
+        return self._loaded.setdefault(found.id, found)
 
 
 class SqlProfileRepository(ProfileRepository):

@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     Uuid,
     func,
+    text,
 )
 
 from domain.articles import SLUG_MAX_LENGTH, TAG_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -91,11 +92,13 @@ profiles = Table(
 )
 
 # Refresh families of the embedded token store: a row is a live session, its absence a dead one.
+# No foreign key to users: registration opens the session before it stores the user, so that a
+# token store that is down leaves no account behind (a session of a user never stored admits nobody).
 sessions = Table(
     "sessions",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", Uuid, nullable=False, index=True),
     Column("live_token_id", String(64), nullable=False),
     Column("ends_at", UtcDateTime, nullable=False),
 )
@@ -177,4 +180,32 @@ favorites = Table(
     Column("article_id", Uuid, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     # An article's favorites count and the cascade on its deletion; the key answers what a user favorited.
     Index(None, "article_id", "user_id"),
+)
+
+# The outbox and the record of every job. The relay reads the unpublished ones (a partial index keeps
+# that a look at the few rows it concerns), administrators list them by status.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("type", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("owner_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("progress", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("result", JSON, nullable=True),
+    Column("request_id", String(128), nullable=True),
+    # At most one job per key (NULLs are distinct), which makes a job that queues jobs safe to repeat.
+    Column("key", String(200), nullable=True, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+    Column("run_after", UtcDateTime, nullable=False),
+    Column("published_at", UtcDateTime, nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Index("ix_jobs_unpublished", "run_after", postgresql_where=text("published_at IS NULL"),
+          sqlite_where=text("published_at IS NULL")),
+    Index("ix_jobs_status_created_at_id", "status", "created_at", "id"),
 )

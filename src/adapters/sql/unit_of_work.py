@@ -8,9 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.articles import SqlArticleRepository, SqlCommentRepository
 from adapters.sql.conflicts import conflict_from
+from adapters.sql.jobs import SqlJobRepository
 from adapters.sql.relations import SqlFavoriteRepository, SqlFollowRepository
 from adapters.sql.repositories import SqlProfileRepository, SqlUserRepository
+from application.jobs.triggers import jobs_for
+from application.ports.clock import Clock
 from application.ports.persistence import UnitOfWork
+from application.tracing import current_request_id
 from domain.events import DomainEvent
 
 
@@ -24,22 +28,26 @@ class SqlUnitOfWork(UnitOfWork):
     comments: SqlCommentRepository
     follows: SqlFollowRepository
     favorites: SqlFavoriteRepository
+    jobs: SqlJobRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._session_factory = session_factory
+        self._clock = clock
         self._session: AsyncSession | None = None
-        self.committed_events: list[DomainEvent] = []
+        self._events: list[DomainEvent] = []
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("this unit of work is already in a transaction")
-        self._session = self._session_factory()
-        self.users = SqlUserRepository(self._session)
-        self.profiles = SqlProfileRepository(self._session)
-        self.articles = SqlArticleRepository(self._session)
-        self.comments = SqlCommentRepository(self._session)
-        self.follows = SqlFollowRepository(self._session)
-        self.favorites = SqlFavoriteRepository(self._session)
+        self._session = session = self._session_factory()
+        self._events = []
+        self.users = SqlUserRepository(session, self._events)
+        self.profiles = SqlProfileRepository(session)
+        self.articles = SqlArticleRepository(session, self._events)
+        self.comments = SqlCommentRepository(session)
+        self.follows = SqlFollowRepository(session)
+        self.favorites = SqlFavoriteRepository(session)
+        self.jobs = SqlJobRepository(session)
         return self
 
     async def __aexit__(
@@ -50,9 +58,16 @@ class SqlUnitOfWork(UnitOfWork):
             # Closing returns the connection to the pool and rolls back whatever was not committed.
             await session.close()
 
+    def record(self, event: DomainEvent) -> None:
+        self._events.append(event)
+
     async def commit(self) -> None:
         if self._session is None:
             raise RuntimeError("commit() outside `async with`")
+        events = self._events[:]
+        self._events.clear()
+        for job in jobs_for(events, now=self._clock.now(), request_id=current_request_id.get()):
+            await self.jobs.add(job)
         try:
             await self._session.commit()
         except IntegrityError as error:
@@ -60,6 +75,3 @@ class SqlUnitOfWork(UnitOfWork):
             if conflict is None:
                 raise
             raise conflict from error
-        for user in self.users.seen.values():
-            self.committed_events.extend(user.events)
-            user.events.clear()

@@ -9,12 +9,15 @@ import jwt
 from application.errors import InvalidToken
 from application.ports.clock import Clock
 from application.ports.tokens import TokenCodec
+from domain.email_tokens import EmailTokenClaims, EmailTokenKind
 from domain.ids import SessionId, UserId
 from domain.sessions import TokenClaims, TokenKind
 
 ALGORITHM = "HS256"
 MIN_SECRET_BYTES = 32
 REQUIRED = ["exp", "iat", "iss", "aud", "sub", "jti", "type", "sid", "sxp"]
+# Mailed tokens carry no session; `bnd` binds them to an address or to the password they replace.
+REQUIRED_EMAIL = ["exp", "iat", "iss", "aud", "sub", "jti", "type", "bnd"]
 
 
 class JwtCodec(TokenCodec):
@@ -44,25 +47,54 @@ class JwtCodec(TokenCodec):
 
     def decode(self, token: str, *, kind: TokenKind) -> TokenClaims:
         try:
-            payload = jwt.decode(
-                token,
-                self._secret,
-                algorithms=[ALGORITHM],
-                audience=self._audience(kind),
-                issuer=self._issuer,
-                # Time is checked below against the injected clock, not the machine's.
-                options={"require": REQUIRED, "verify_exp": False, "verify_iat": False, "verify_nbf": False},
-            )
-            claims = _claims(payload)
+            claims = _claims(self._verified(token, audience=self._audience(kind), required=REQUIRED))
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as error:
             raise InvalidToken() from error
         if claims.kind is not kind:
             raise InvalidToken()
-        if claims.expires_at + self._leeway <= self._clock.now():
-            raise InvalidToken("has expired")
+        self._ensure_unexpired(claims.expires_at)
         return claims
 
-    def _audience(self, kind: TokenKind) -> str:
+    def encode_email_token(self, claims: EmailTokenClaims) -> str:
+        payload = {
+            "iss": self._issuer,
+            "aud": self._audience(claims.kind),
+            "sub": str(claims.subject),
+            "jti": claims.token_id,
+            "type": claims.kind.value,
+            "bnd": claims.binding,
+            "iat": _seconds(claims.issued_at),
+            "exp": _seconds(claims.expires_at),
+        }
+        return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
+
+    def decode_email_token(self, token: str, *, kind: EmailTokenKind) -> EmailTokenClaims:
+        try:
+            claims = _email_claims(self._verified(token, audience=self._audience(kind), required=REQUIRED_EMAIL))
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError) as error:
+            raise InvalidToken() from error
+        if claims.kind is not kind:
+            raise InvalidToken()
+        self._ensure_unexpired(claims.expires_at)
+        return claims
+
+    def _verified(self, token: str, *, audience: str, required: list[str]) -> dict[str, Any]:
+        payload: dict[str, Any] = jwt.decode(
+            token,
+            self._secret,
+            algorithms=[ALGORITHM],
+            audience=audience,
+            issuer=self._issuer,
+            # Time is checked against the injected clock, not the machine's.
+            options={"require": required, "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+        )
+        return payload
+
+    def _ensure_unexpired(self, expires_at: datetime) -> None:
+        if expires_at + self._leeway <= self._clock.now():
+            raise InvalidToken("has expired")
+
+    def _audience(self, kind: TokenKind | EmailTokenKind) -> str:
         return f"{self._issuer}:{kind.value}"
 
 
@@ -75,6 +107,17 @@ def _claims(payload: dict[str, Any]) -> TokenClaims:
         issued_at=_moment(payload["iat"]),
         expires_at=_moment(payload["exp"]),
         session_ends_at=_moment(payload["sxp"]),
+    )
+
+
+def _email_claims(payload: dict[str, Any]) -> EmailTokenClaims:
+    return EmailTokenClaims(
+        subject=UserId(uuid.UUID(_text(payload["sub"]))),
+        kind=EmailTokenKind(payload["type"]),
+        token_id=_text(payload["jti"]),
+        binding=_text(payload["bnd"]),
+        issued_at=_moment(payload["iat"]),
+        expires_at=_moment(payload["exp"]),
     )
 
 

@@ -5,11 +5,16 @@ session ends, so a missing key is a dead session; `user:<id>:sessions` is the se
 session ids; `revoked:<jti>` exists until the revocation no longer matters.
 """
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from application.errors import DependencyUnavailable
 from application.ports.tokens import TokenStore
 from domain.ids import SessionId, UserId
 from domain.sessions import Rotation
@@ -64,6 +69,22 @@ return 1
 
 _ROTATIONS = {0: Rotation.UNKNOWN, 1: Rotation.ROTATED, 2: Rotation.REUSED}
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reachable(method: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Redis that does not answer is DependencyUnavailable to the caller, never a skipped check."""
+
+    @functools.wraps(method)
+    async def translated(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError, OSError) as error:
+            raise DependencyUnavailable("redis") from error
+
+    return translated
+
 
 class RedisTokenStore(TokenStore):
     """Works with clients that decode responses and with those that do not."""
@@ -75,6 +96,7 @@ class RedisTokenStore(TokenStore):
         self._rotate = client.register_script(_ROTATE)
         self._revoke = client.register_script(_REVOKE)
 
+    @_reachable
     async def open_session(
         self, *, session_id: SessionId, user_id: UserId, refresh_token_id: str, ends_at: datetime
     ) -> None:
@@ -83,10 +105,12 @@ class RedisTokenStore(TokenStore):
             args=[str(user_id), refresh_token_id, _epoch_ms(ends_at), str(session_id)],
         )
 
+    @_reachable
     async def rotate(self, *, session_id: SessionId, presented_token_id: str, next_token_id: str) -> Rotation:
         outcome = await self._rotate(keys=[self._session_key(session_id)], args=[presented_token_id, next_token_id])
         return _ROTATIONS[int(outcome)]
 
+    @_reachable
     async def end_session(self, session_id: SessionId) -> None:
         key = self._session_key(session_id)
         async with self._client.pipeline(transaction=True) as pipe:
@@ -96,6 +120,7 @@ class RedisTokenStore(TokenStore):
         if user is not None:
             await self._client.srem(self._user_key(_text(user)), str(session_id))
 
+    @_reachable
     async def end_all_sessions(self, user_id: UserId, *, keep: SessionId | None = None) -> None:
         user_key = self._user_key(user_id)
         ending = [member for member in _texts(await self._client.smembers(user_key)) if member != str(keep)]
@@ -106,9 +131,11 @@ class RedisTokenStore(TokenStore):
             pipe.srem(user_key, *ending)
             await pipe.execute()
 
+    @_reachable
     async def revoke_token(self, token_id: str, *, until: datetime) -> None:
         await self._revoke(keys=[self._revoked_key(token_id)], args=[_epoch_ms(until)])
 
+    @_reachable
     async def is_usable(self, *, session_id: SessionId, token_id: str) -> bool:
         async with self._client.pipeline(transaction=False) as pipe:
             pipe.exists(self._session_key(session_id))

@@ -1,11 +1,14 @@
 """Persistence ports: repositories of aggregates and the unit of work that commits them together."""
 
+from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from domain.articles import Article, Comment
 from domain.events import DomainEvent
-from domain.ids import ArticleId, CommentId, UserId
+from domain.ids import ArticleId, CommentId, JobId, UserId
+from domain.jobs import Job
 from domain.profiles import Profile
 from domain.users import Email, User, Username
 
@@ -76,11 +79,38 @@ class FavoriteRepository(Protocol):
     async def remove(self, user_id: UserId, article_id: ArticleId) -> None: ...
 
 
+class JobRepository(Protocol):
+    """The job table: the outbox the relay publishes from and the record of every job's status."""
+
+    async def add(self, job: Job) -> bool:
+        """Store the job; store nothing and return False when a job with the same key exists."""
+        ...
+
+    async def get(self, job_id: JobId) -> Job | None:
+        """The job, locked until the transaction ends, so that deliveries of one job claim it one at a time."""
+        ...
+
+    async def save(self, job: Job) -> None: ...
+
+    async def unpublished(self, *, now: datetime, limit: int) -> list[Job]:
+        """Jobs due by `now` that the relay has yet to publish, oldest first; locked, skipping any that
+        another relay holds, so that relays running side by side share the work."""
+        ...
+
+    async def mark_published(self, job_ids: Sequence[JobId], *, now: datetime) -> None: ...
+
+    async def lost(self, *, now: datetime, published_before: datetime, limit: int) -> list[Job]:
+        """Jobs whose delivery went missing: running with a lapsed lease (the worker died), or waiting
+        for a worker although published before `published_before` (the broker lost the message). Locked."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `async with` block without `commit()` rolls back.
 
-    On commit, the events recorded by the aggregates it saw are drained into
-    `committed_events`; a transactional outbox writes them in the same transaction.
+    `commit()` first turns the events of the aggregates added or saved, and those passed to `record`,
+    into jobs (see `application.jobs.triggers`) and writes them in the same transaction: a job exists
+    exactly when the change that caused it does.
     """
 
     users: UserRepository
@@ -89,7 +119,11 @@ class UnitOfWork(Protocol):
     comments: CommentRepository
     follows: FollowRepository
     favorites: FavoriteRepository
-    committed_events: list[DomainEvent]
+    jobs: JobRepository
+
+    def record(self, event: DomainEvent) -> None:
+        """An event no aggregate carries (a reset asked for an address, say), committed like theirs."""
+        ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -3,8 +3,23 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from application.views import AccountView, ArticlePage, ArticleView, CommentView, Principal, ProfileView
-from domain.ids import CommentId, UserId
+from application.views import (
+    AccountView,
+    ArticlePage,
+    ArticleView,
+    CommentView,
+    ExportCounts,
+    ExportedAccount,
+    ExportedArticle,
+    ExportedComment,
+    JobPage,
+    JobView,
+    Principal,
+    ProfileView,
+    Recipient,
+)
+from domain.ids import ArticleId, CommentId, JobId, UserId
+from domain.jobs import JobStatus
 from domain.paging import Page
 
 
@@ -56,4 +71,55 @@ class CommentQueries(Protocol):
 class TagQueries(Protocol):
     async def tags(self) -> list[str]:
         """Every tag in use, most used first."""
+        ...
+
+
+class JobQueries(Protocol):
+    async def job(self, job_id: JobId) -> JobView | None: ...
+
+    async def jobs(self, *, status: JobStatus | None, page: Page) -> JobPage:
+        """Newest first."""
+        ...
+
+
+class RecipientQueries(Protocol):
+    """Who the mail jobs write to, read when the mail is sent rather than when it was asked for."""
+
+    async def recipient(self, user_id: UserId) -> Recipient | None: ...
+
+    async def recipients(self, user_ids: list[UserId]) -> list[Recipient]:
+        """Those of `user_ids` that still exist, in no particular order."""
+        ...
+
+    async def notified_followers(self, author_id: UserId, *, after: UserId | None, limit: int) -> list[UserId]:
+        """Up to `limit` active followers of `author_id` with a verified address, in id order, after `after`."""
+        ...
+
+    async def published_article(self, article_id: ArticleId) -> ArticleView | None:
+        """The article as an anonymous reader sees it."""
+        ...
+
+
+class UserDataQueries(Protocol):
+    """What a user's data export holds, read a page at a time so that no account is held in memory whole.
+    Every list is in creation order, oldest first, ties broken by id."""
+
+    async def counts(self, user_id: UserId) -> ExportCounts: ...
+
+    async def account(self, user_id: UserId) -> ExportedAccount | None: ...
+
+    async def articles(self, user_id: UserId, page: Page) -> list[ExportedArticle]:
+        """The articles the user wrote."""
+        ...
+
+    async def comments(self, user_id: UserId, page: Page) -> list[ExportedComment]:
+        """The comments the user wrote, on any article."""
+        ...
+
+    async def favorites(self, user_id: UserId, page: Page) -> list[str]:
+        """Slugs of the articles the user favorited."""
+        ...
+
+    async def following(self, user_id: UserId, page: Page) -> list[str]:
+        """Usernames of the users the user follows."""
         ...

@@ -3,15 +3,25 @@
 from datetime import datetime
 from typing import Protocol
 
+from domain.email_tokens import EmailTokenClaims, EmailTokenKind
 from domain.ids import SessionId, UserId
 from domain.sessions import Rotation, TokenClaims, TokenKind
 
 
 class TokenCodec(Protocol):
+    """Session tokens (access, refresh) and mailed tokens (verify, reset) are signed alike but never
+    accepted for one another: each kind has its own type and audience."""
+
     def encode(self, claims: TokenClaims) -> str: ...
 
     def decode(self, token: str, *, kind: TokenKind) -> TokenClaims:
         """Check signature, algorithm, issuer, audience, expiry and kind; raise InvalidToken otherwise."""
+        ...
+
+    def encode_email_token(self, claims: EmailTokenClaims) -> str: ...
+
+    def decode_email_token(self, token: str, *, kind: EmailTokenKind) -> EmailTokenClaims:
+        """As `decode`, for the tokens mailed to users; raises InvalidToken."""
         ...
 
 

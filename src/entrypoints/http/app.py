@@ -11,7 +11,7 @@ from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
 from entrypoints.http import errors
 from entrypoints.http.middleware import BodySizeLimit, RequestContext
-from entrypoints.http.routers import articles, auth, comments, meta, profiles, tags, users
+from entrypoints.http.routers import admin, articles, auth, comments, jobs, meta, profiles, tags, users
 from entrypoints.settings import Settings
 
 DESCRIPTION = """
@@ -29,11 +29,14 @@ TAGS = [
     {"name": "articles", "description": "Articles, the feed and favorites (RealWorld)."},
     {"name": "comments", "description": "Comments on articles (RealWorld)."},
     {"name": "tags", "description": "Tags in use (RealWorld)."},
-    {"name": "auth", "description": "Sessions: OAuth2 password form, refresh rotation, log-out."},
+    {"name": "auth", "description": "Sessions (OAuth2 password form, refresh rotation, log-out), e-mail "
+                                    "verification and password reset."},
+    {"name": "jobs", "description": "Background jobs you started: status, progress, results."},
+    {"name": "admin", "description": "For administrators only."},
     {"name": "meta", "description": "Service information and health."},
 ]
 
-ROUTERS = (users, profiles, articles, comments, tags, auth, meta)
+ROUTERS = (users, profiles, articles, comments, tags, auth, jobs, admin, meta)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:

@@ -6,12 +6,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain.errors import Conflict, DomainError, Forbidden, InvalidValue, NotFound, RateLimited, Unauthenticated
+from application.errors import DependencyUnavailable
+from domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Gone,
+    InvalidValue,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
 
 log = logging.getLogger("inkwell.http")
 
@@ -20,12 +27,14 @@ STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    Gone: 410,
     InvalidValue: 422,
     RateLimited: 429,
 }
 
 # A dependency that does not answer is the service's trouble, not the caller's: 503, never 500.
-UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+# Adapters say so with DependencyUnavailable; the built-in errors are the net under any that do not.
+UNAVAILABLE = (DependencyUnavailable, ConnectionError, TimeoutError)
 
 
 def error_body(field: str, *messages: str) -> dict[str, Any]:
@@ -71,23 +80,20 @@ async def http_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def dependency_down(request: Request, error: Exception) -> JSONResponse:
-    log.error("dependency_unavailable", extra={"error": type(error).__name__})
+    dependency = error.dependency if isinstance(error, DependencyUnavailable) else type(error).__name__
+    log.error("dependency_unavailable", extra={"dependency": dependency})
     return JSONResponse(error_body("service", "is temporarily unavailable"), status_code=503,
                         headers={"Retry-After": "5"})
 
 
 async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
-    if isinstance(error, UNAVAILABLE) or _connection_lost(error):
+    if isinstance(error, UNAVAILABLE):
         return await dependency_down(request, error)
     request_id = getattr(request.state, "request_id", None)
     log.exception("unhandled_error", extra={"request_id": request_id})
     body = error_body("server", "an unexpected error occurred")
     body["request_id"] = request_id
     return JSONResponse(body, status_code=500)
-
-
-def _connection_lost(error: Exception) -> bool:
-    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def install(app: FastAPI) -> None:

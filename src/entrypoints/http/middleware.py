@@ -9,6 +9,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from application.tracing import current_request_id
+
 access_log = logging.getLogger("inkwell.access")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -27,6 +29,8 @@ class RequestContext:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        # Jobs queued while serving this request carry its id, so their log lines can be joined to it.
+        token = current_request_id.set(request_id)
         started = time.perf_counter()
         status = 500
 
@@ -40,6 +44,7 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            current_request_id.reset(token)
             access_log.info(
                 "request",
                 extra={

@@ -2,7 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
-from domain.events import EmailChanged, SessionsRevoked, UserRegistered
+import pytest
+
+from domain.errors import Conflict
+from domain.events import EmailChanged, PasswordChanged, UserRegistered, VerificationRequested
 from domain.ids import new_session_id
 from domain.users import Email, Role, User, Username
 
@@ -75,7 +78,7 @@ def test_change_password_ends_earlier_sessions_except_the_one_kept() -> None:
     assert user.password_hash == "new-hash"
     assert user.tokens_valid_after == LATER.replace(microsecond=0)
     assert user.kept_session_id == kept
-    assert user.events == [SessionsRevoked(user.id, kept_session_id=kept)]
+    assert user.events == [PasswordChanged(user.id)]
     assert user.accepts_session_token(issued_at=NOW, session_id=kept)
     assert not user.accepts_session_token(issued_at=NOW, session_id=other)
     assert user.accepts_session_token(issued_at=LATER.replace(microsecond=0), session_id=other)
@@ -106,7 +109,7 @@ def test_deactivate_refuses_every_token() -> None:
     assert not user.is_active
     assert user.updated_at == LATER
     assert not user.accepts_session_token(issued_at=LATER + timedelta(days=1), session_id=session)
-    assert isinstance(user.events[-1], SessionsRevoked)
+    assert user.tokens_valid_after == LATER.replace(microsecond=0)
 
 
 def test_change_role() -> None:
@@ -114,3 +117,40 @@ def test_change_role() -> None:
     user.change_role(Role.ADMIN, now=LATER)
     assert user.is_admin
     assert user.updated_at == LATER
+
+
+def test_pulling_events_empties_them() -> None:
+    user = a_user()
+    assert user.pull_events() == [UserRegistered(user.id, "jake@example.com")]
+    assert user.pull_events() == []
+
+
+def test_verify_email_marks_the_address_verified() -> None:
+    user = a_user()
+    user.verify_email(now=LATER)
+    assert user.is_verified and user.email_verified_at == LATER and user.updated_at == LATER
+
+
+def test_request_verification_records_the_address_to_confirm() -> None:
+    user = a_user()
+    user.events.clear()
+    user.request_verification()
+    assert user.events == [VerificationRequested(user.id, "jake@example.com")]
+
+
+def test_a_verified_address_needs_no_verification() -> None:
+    user = a_user()
+    user.verify_email(now=LATER)
+    with pytest.raises(Conflict) as raised:
+        user.request_verification()
+    assert (raised.value.field, raised.value.message) == ("email", "is already verified")
+
+
+def test_the_credentials_stamp_changes_with_the_password_only() -> None:
+    user = a_user()
+    stamp = user.credentials_stamp
+    user.change_email(Email("other@example.com"), now=LATER)
+    assert user.credentials_stamp == stamp
+    user.change_password("new-hash", now=LATER, keep=None)
+    assert user.credentials_stamp != stamp
+    assert "new-hash" not in user.credentials_stamp

@@ -14,7 +14,8 @@ from domain.users import Role
 _with_profile = users.join(profiles, profiles.c.user_id == users.c.id)
 
 _account = select(
-    users.c.id, users.c.email, users.c.username, users.c.role, profiles.c.bio, profiles.c.image
+    users.c.id, users.c.email, users.c.username, users.c.role, users.c.email_verified_at, profiles.c.bio,
+    profiles.c.image,
 ).select_from(_with_profile)
 
 
@@ -29,7 +30,7 @@ class SqlAccountQueries(AccountQueries):
             return None
         return AccountView(
             user_id=UserId(row.id), email=row.email, username=row.username,
-            bio=row.bio, image=row.image, role=Role(row.role),
+            bio=row.bio, image=row.image, role=Role(row.role), email_verified=row.email_verified_at is not None,
         )
 
     async def profile(self, username: str, *, viewer: UserId | None) -> ProfileView | None:

@@ -1,6 +1,6 @@
 """Create an administrator account (from the command line, never over HTTP)."""
 
-from application.accounts import create_account
+from application.accounts import account_view, new_account, store_account
 from application.ports.clock import Clock
 from application.ports.persistence import UnitOfWork
 from application.ports.security import PasswordHasher
@@ -19,7 +19,9 @@ class CreateAdmin:
         self._clock = clock
 
     async def __call__(self, *, email: str, username: str, password: str) -> AccountView:
-        return await create_account(
+        user, profile = await new_account(
             uow=self._uow, hasher=self._hasher, policy=self._policy, clock=self._clock,
             email=email, username=username, password=password, role=Role.ADMIN,
         )
+        await store_account(self._uow, user, profile)
+        return account_view(user, profile)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from application.accounts import create_account
+from application.accounts import account_view, new_account, store_account
 from application.ports.clock import Clock
 from application.ports.persistence import UnitOfWork
 from application.ports.security import PasswordHasher
@@ -19,7 +19,8 @@ class SignedIn:
 
 
 class RegisterUser:
-    """Always creates a plain user, whatever else the caller sent. Raises InvalidValue or Conflict."""
+    """Always creates a plain user, whatever else the caller sent, and queues its verification mail.
+    Raises InvalidValue or Conflict; DependencyUnavailable leaves nothing behind, so a retry succeeds."""
 
     def __init__(
         self, *, uow: UnitOfWork, hasher: PasswordHasher, policy: PasswordPolicy, clock: Clock,
@@ -32,8 +33,15 @@ class RegisterUser:
         self._sessions = sessions
 
     async def __call__(self, *, email: str, username: str, password: str) -> SignedIn:
-        account = await create_account(
+        user, profile = await new_account(
             uow=self._uow, hasher=self._hasher, policy=self._policy, clock=self._clock,
             email=email, username=username, password=password, role=Role.USER,
         )
-        return SignedIn(account=account, tokens=await self._sessions.open(account.user_id))
+        # The session is opened first: if the token store is down, no account (and no mail) exists yet.
+        tokens = await self._sessions.open(user.id)
+        try:
+            await store_account(self._uow, user, profile)
+        except BaseException:
+            await self._sessions.discard(tokens)
+            raise
+        return SignedIn(account=account_view(user, profile), tokens=tokens)

@@ -1,4 +1,4 @@
-"""Session endpoints beyond RealWorld: OAuth2 password form, refresh, log out, log out everywhere."""
+"""Auth endpoints beyond RealWorld: OAuth2 password form, refresh, log-outs, address verification, reset."""
 
 from typing import Annotated
 
@@ -6,13 +6,23 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+from application.use_cases.auth.forgot_password import ForgotPassword
 from application.use_cases.auth.log_in import LogIn
 from application.use_cases.auth.log_out import LogOut
 from application.use_cases.auth.log_out_everywhere import LogOutEverywhere
 from application.use_cases.auth.refresh_session import RefreshSession
+from application.use_cases.auth.resend_verification import ResendVerification
+from application.use_cases.auth.reset_password import ResetPassword
+from application.use_cases.auth.verify_email import VerifyEmail
 from entrypoints.container import Container
 from entrypoints.http.auth import CurrentActor
-from entrypoints.http.schemas.auth import RefreshRequest, TokenResponse
+from entrypoints.http.schemas.auth import (
+    ForgotPasswordRequest,
+    RefreshRequest,
+    ResetPasswordRequest,
+    TokenResponse,
+    VerifyEmailRequest,
+)
 from entrypoints.http.schemas.errors import responses
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -56,4 +66,57 @@ async def log_out_everywhere(
     log_out_everywhere: Annotated[LogOutEverywhere, Depends(Provide[Container.log_out_everywhere])],
 ) -> Response:
     await log_out_everywhere(actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/verify-email", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+             summary="Confirm an e-mail address",
+             description="Takes the token from the link in the verification mail. A token works once, for the "
+                         "address it was sent to, for 24 hours.",
+             responses=responses(422, 503))
+@inject
+async def verify_email(
+    body: VerifyEmailRequest, verify_email: Annotated[VerifyEmail, Depends(Provide[Container.verify_email])]
+) -> Response:
+    await verify_email(token=body.token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/verify-email/resend", status_code=status.HTTP_202_ACCEPTED, response_class=Response,
+             summary="Send another verification mail",
+             description="Answers 409 when the address is verified already.", responses=responses(401, 409, 503))
+@inject
+async def resend_verification(
+    actor: CurrentActor,
+    resend: Annotated[ResendVerification, Depends(Provide[Container.resend_verification])],
+) -> Response:
+    await resend(actor)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post("/forgot-password", status_code=status.HTTP_202_ACCEPTED, response_class=Response,
+             summary="Ask for a password reset mail",
+             description="Always 202, whether or not the address belongs to an account, and in the same time: "
+                         "a job looks the address up and mails a reset link if it does.",
+             responses=responses(422, 503))
+@inject
+async def forgot_password(
+    body: ForgotPasswordRequest,
+    forgot_password: Annotated[ForgotPassword, Depends(Provide[Container.forgot_password])],
+) -> Response:
+    await forgot_password(email=body.email)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post("/reset-password", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+             summary="Set a new password with a reset token",
+             description="The token works once, for an hour. Every session of the user ends and a mail tells them "
+                         "their password changed; log in again with the new password.",
+             responses=responses(422, 503))
+@inject
+async def reset_password(
+    body: ResetPasswordRequest,
+    reset_password: Annotated[ResetPassword, Depends(Provide[Container.reset_password])],
+) -> Response:
+    await reset_password(token=body.token, password=body.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,15 +3,17 @@
 from typing import Annotated
 
 from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from application.use_cases.auth.log_in import LogIn
 from application.use_cases.auth.register import RegisterUser
+from application.use_cases.exports.request_export import RequestExport
 from application.use_cases.users.get_current_user import GetCurrentUser
 from application.use_cases.users.update_user import AccountChanges, UpdateUser
 from entrypoints.container import Container
 from entrypoints.http.auth import CurrentActor
 from entrypoints.http.schemas.errors import responses
+from entrypoints.http.schemas.jobs import Job, JobResponse
 from entrypoints.http.schemas.users import LoginUserRequest, NewUserRequest, UpdateUserRequest, User, UserResponse
 
 router = APIRouter(prefix="/api", tags=["users"])
@@ -67,3 +69,20 @@ async def update_user(
     })
     account = await update_user(actor, changes)
     return UserResponse(user=User.of(account, token=request.state.token))
+
+
+@router.post("/user/export", status_code=status.HTTP_202_ACCEPTED, response_model=JobResponse,
+             summary="Export your data",
+             description="Queues a job that builds one JSON document with your account, profile, articles, comments, "
+                         "favorites and follows. Follow it at the `Location` given; when it has succeeded, its "
+                         "`result.url` downloads the document until `result.expiresAt`.",
+             responses=responses(401, 503))
+@inject
+async def request_export(
+    actor: CurrentActor,
+    response: Response,
+    request_export: Annotated[RequestExport, Depends(Provide[Container.request_export])],
+) -> JobResponse:
+    job = await request_export(actor)
+    response.headers["Location"] = f"/api/jobs/{job.id}"
+    return JobResponse(job=Job.of(job))

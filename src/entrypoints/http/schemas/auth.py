@@ -1,8 +1,10 @@
-"""Bodies of the OAuth2-style token endpoints."""
+"""Bodies of the session endpoints and of address verification and password reset."""
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from application.sessions import TokenPair
+from domain.passwords import MAX_LENGTH as PASSWORD_MAX
+from domain.users import EMAIL_MAX_LENGTH
 
 TOKEN_MAX = 4096
 
@@ -26,3 +28,19 @@ class TokenResponse(BaseModel):
     @classmethod
     def of(cls, pair: TokenPair) -> "TokenResponse":
         return cls(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
+
+
+class VerifyEmailRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"token": "eyJ..."}})
+    token: str = Field(max_length=TOKEN_MAX, description="The token from the link in the verification mail.")
+
+
+class ForgotPasswordRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"email": "jake@jake.jake"}})
+    email: str = Field(max_length=EMAIL_MAX_LENGTH)
+
+
+class ResetPasswordRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"token": "eyJ...", "password": "a new passphrase"}})
+    token: str = Field(max_length=TOKEN_MAX, description="The token from the link in the reset mail.")
+    password: str = Field(max_length=PASSWORD_MAX)

@@ -17,6 +17,7 @@ def responses(*codes: int) -> dict[int | str, dict[str, object]]:
         403: "Not allowed for this user",
         404: "Not found",
         409: "Conflicts with existing data",
+        410: "No longer available",
         413: "Request body too large",
         422: "Invalid input",
         429: "Too many attempts",

@@ -51,7 +51,8 @@ class UpdateUserRequest(BaseModel):
 class User(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "example": {"email": "jake@jake.jake", "token": "eyJ...", "username": "jake", "bio": None, "image": None}
+            "example": {"email": "jake@jake.jake", "token": "eyJ...", "username": "jake", "bio": None, "image": None,
+                        "emailVerified": False}
         }
     )
     email: str
@@ -59,12 +60,13 @@ class User(BaseModel):
     username: str
     bio: str | None
     image: str | None
+    emailVerified: bool = Field(description="Whether the address was confirmed through the link mailed to it.")
     refreshToken: str | None = Field(default=None, description="Only on register and login.")
 
     @classmethod
     def of(cls, account: AccountView, *, token: str, refresh_token: str | None = None) -> "User":
         return cls(email=account.email, token=token, username=account.username, bio=account.bio,
-                   image=account.image, refreshToken=refresh_token)
+                   image=account.image, emailVerified=account.email_verified, refreshToken=refresh_token)
 
 
 class UserResponse(BaseModel):

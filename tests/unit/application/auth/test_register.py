@@ -3,15 +3,16 @@
 import asyncio
 
 import pytest
+from dependency_injector import providers
 
-from application.errors import InvalidToken
+from application.errors import DependencyUnavailable, InvalidToken
+from application.jobs.catalog import SendVerificationMail
 from application.use_cases.auth.register import SignedIn
 from domain.errors import Conflict, InvalidValue
-from domain.events import UserRegistered
 from domain.passwords import PasswordPolicy
 from domain.users import Email, Role
-from tests.builders import PASSWORD, App, a_user, an_actor, stored_user
-from tests.doubles import YieldingPasswordHasher
+from tests.builders import PASSWORD, App, a_user, an_actor, jobs_of, live_sessions, stored_user
+from tests.doubles import UnreachableTokenStore, YieldingPasswordHasher
 
 
 async def test_creates_a_plain_active_unverified_user(app: App) -> None:
@@ -53,10 +54,35 @@ async def test_signs_the_new_user_in(app: App) -> None:
     assert (await app.refresh()(refresh_token=signed_in.tokens.refresh_token)).access_token
 
 
-async def test_records_user_registered(app: App) -> None:
-    uow = app.uow()
-    signed_in = await app.register(uow)(email="jake@example.com", username="jake", password=PASSWORD)
-    assert uow.committed_events == [UserRegistered(signed_in.account.user_id, "jake@example.com")]
+async def test_queues_the_verification_mail_with_the_account(app: App) -> None:
+    signed_in = await app.register()(email="jake@example.com", username="jake", password=PASSWORD)
+    assert not signed_in.account.email_verified
+    [job] = jobs_of(app, SendVerificationMail.TYPE)
+    assert job.payload == {"user_id": str(signed_in.account.user_id), "email": "jake@example.com"}
+    assert job.owner_id == signed_in.account.user_id
+
+
+async def test_a_token_store_that_is_down_leaves_no_account_and_no_job_behind() -> None:
+    app = App()
+    app.container.tokens.store.override(providers.Object(UnreachableTokenStore()))
+    with pytest.raises(DependencyUnavailable):
+        await a_user(app)
+    assert app.db.users == {} and app.db.jobs == {}
+    app.container.tokens.store.reset_last_overriding()
+    app.container.sessions.reset()  # the issuer singleton was built on the unreachable store
+    assert (await a_user(app)).account.username == "jake"  # the retry is a registration like any other
+
+
+async def test_a_registration_that_loses_its_race_ends_the_session_it_opened() -> None:
+    app = App(hasher=YieldingPasswordHasher())
+    outcomes = await asyncio.gather(
+        a_user(app, email="jake@example.com", username="jake"),
+        a_user(app, email="jacob@example.com", username="JAKE"),
+        return_exceptions=True,
+    )
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Conflict", "SignedIn"]
+    assert live_sessions(app) == 1
+    assert len(app.db.jobs) == 1
 
 
 @pytest.mark.parametrize("email", ["jake@example.com", "JAKE@EXAMPLE.COM", " Jake@example.com "])

@@ -6,12 +6,12 @@ import pytest
 
 from application.actor import Actor
 from application.errors import InvalidCredentials, InvalidToken
+from application.jobs.catalog import SendPasswordChangedMail, SendVerificationMail
 from application.use_cases.auth.register import SignedIn
 from application.use_cases.users.update_user import AccountChanges
 from domain.errors import Conflict, InvalidValue
-from domain.events import EmailChanged, SessionsRevoked
 from domain.users import Email, Username
-from tests.builders import PASSWORD, App, a_user, an_actor, change_user, forget_user, stored_user
+from tests.builders import PASSWORD, App, a_user, an_actor, change_user, forget_user, jobs_of, stored_user
 
 NEW_PASSWORD = "a brand new secret"
 
@@ -30,13 +30,15 @@ async def test_nothing_sent_changes_nothing(app: App, jake: SignedIn, actor: Act
 
 async def test_changes_the_email(app: App, jake: SignedIn, actor: Actor) -> None:
     await change_user(app, jake.account.user_id, lambda user: setattr(user, "email_verified_at", app.clock.now()))
-    uow = app.uow()
-    account = await app.update_user(uow)(actor, AccountChanges(email="Jacob@Example.com"))
+    account = await app.update_user()(actor, AccountChanges(email="Jacob@Example.com"))
     assert account.email == "jacob@example.com"
+    assert not account.email_verified
     user = await stored_user(app, jake.account.user_id)
     assert user.email == Email("jacob@example.com")
     assert user.email_verified_at is None
-    assert EmailChanged(user.id, "jacob@example.com") in uow.committed_events
+    assert jobs_of(app, SendVerificationMail.TYPE)[-1].payload == {
+        "user_id": str(user.id), "email": "jacob@example.com"
+    }
 
 
 async def test_the_new_email_logs_in_and_the_old_one_does_not(app: App, actor: Actor) -> None:
@@ -47,10 +49,9 @@ async def test_the_new_email_logs_in_and_the_old_one_does_not(app: App, actor: A
 
 
 async def test_the_same_email_in_another_case_is_no_change(app: App, jake: SignedIn, actor: Actor) -> None:
-    uow = app.uow()
-    account = await app.update_user(uow)(actor, AccountChanges(email="JAKE@EXAMPLE.COM"))
+    account = await app.update_user()(actor, AccountChanges(email="JAKE@EXAMPLE.COM"))
     assert account.email == "jake@example.com"
-    assert not [event for event in uow.committed_events if isinstance(event, EmailChanged)]
+    assert len(jobs_of(app, SendVerificationMail.TYPE)) == 1  # registration's, no other
 
 
 @pytest.mark.parametrize("email", ["jane@example.com", "JANE@example.COM"])
@@ -63,10 +64,13 @@ async def test_a_taken_email_conflicts(app: App, jake: SignedIn, actor: Actor, e
     assert app.db.profiles[jake.account.user_id].bio is None
 
 
-async def test_an_update_publishes_only_its_own_events(app: App, jake: SignedIn, actor: Actor) -> None:
-    uow = app.uow()
-    await app.update_user(uow)(actor, AccountChanges(email="jacob@example.com"))
-    assert uow.committed_events == [EmailChanged(jake.account.user_id, "jacob@example.com")]
+async def test_an_update_queues_only_the_jobs_of_its_own_changes(app: App, jake: SignedIn, actor: Actor) -> None:
+    before = set(app.db.jobs)
+    await app.update_user()(actor, AccountChanges(email="jacob@example.com", bio="new"))
+    added = [app.db.jobs[job_id] for job_id in set(app.db.jobs) - before]
+    assert [(job.type, job.payload) for job in added] == [
+        (SendVerificationMail.TYPE, {"user_id": str(jake.account.user_id), "email": "jacob@example.com"})
+    ]
 
 
 async def test_changes_the_username(app: App, jake: SignedIn, actor: Actor) -> None:
@@ -144,10 +148,9 @@ async def test_a_new_password_ends_the_other_sessions_only(app: App, jake: Signe
     phone = await app.log_in()(email="jake@example.com", password=PASSWORD)
     jane = await a_user(app, email="jane@example.com", username="jane")
     app.clock.advance(timedelta(seconds=3))
-    uow = app.uow()
     actor = await an_actor(app, jake.tokens.access_token)
-    await app.update_user(uow)(actor, AccountChanges(password=NEW_PASSWORD))
-    assert SessionsRevoked(actor.user_id, kept_session_id=actor.access.session_id) in uow.committed_events
+    await app.update_user()(actor, AccountChanges(password=NEW_PASSWORD))
+    assert [job.owner_id for job in jobs_of(app, SendPasswordChangedMail.TYPE)] == [actor.user_id]
     with pytest.raises(InvalidToken):
         await an_actor(app, phone.tokens.access_token)
     with pytest.raises(InvalidToken):

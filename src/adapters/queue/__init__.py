@@ -1,0 +1,1 @@
+"""The job queue on Dramatiq: brokers (Redis, RabbitMQ, in-process) and the publisher the relay uses."""

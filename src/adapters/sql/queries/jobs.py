@@ -1,0 +1,46 @@
+"""Read side of jobs: one job, or a page of them by status."""
+
+from sqlalchemy import ColumnElement, RowMapping, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.sql.engine import READ_ONLY
+from adapters.sql.tables import jobs
+from application.ports.queries import JobQueries
+from application.views import JobPage, JobView
+from domain.ids import JobId, UserId
+from domain.jobs import JobStatus
+from domain.paging import Page
+
+_columns = (jobs.c.id, jobs.c.type, jobs.c.status, jobs.c.progress, jobs.c.attempts, jobs.c.owner_id,
+            jobs.c.created_at, jobs.c.updated_at, jobs.c.last_error, jobs.c.result)
+
+
+def _view(row: RowMapping) -> JobView:
+    owner = row["owner_id"]
+    return JobView(
+        id=JobId(row["id"]), type=row["type"], status=JobStatus(row["status"]), progress=row["progress"],
+        attempts=row["attempts"], owner_id=None if owner is None else UserId(owner), created_at=row["created_at"],
+        updated_at=row["updated_at"], error=row["last_error"],
+        result=None if row["result"] is None else dict(row["result"]),
+    )
+
+
+class SqlJobQueries(JobQueries):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def job(self, job_id: JobId) -> JobView | None:
+        async with self._session_factory(execution_options=READ_ONLY) as session:
+            row = (await session.execute(select(*_columns).where(jobs.c.id == job_id))).mappings().one_or_none()
+        return None if row is None else _view(row)
+
+    async def jobs(self, *, status: JobStatus | None, page: Page) -> JobPage:
+        conditions: list[ColumnElement[bool]] = [] if status is None else [jobs.c.status == status.value]
+        statement = (
+            select(*_columns).where(*conditions).order_by(jobs.c.created_at.desc(), jobs.c.id.desc())
+            .limit(page.limit).offset(page.offset)
+        )
+        async with self._session_factory(execution_options=READ_ONLY) as session:
+            rows = (await session.execute(statement)).mappings().all()
+            total = (await session.execute(select(func.count()).select_from(jobs).where(*conditions))).scalar_one()
+        return JobPage(jobs=[_view(row) for row in rows], total=total)

@@ -1,0 +1,252 @@
+"""Adapter families: each sub-container provides one kind of port with the clients, probes and shutdown
+it needs. A profile is a choice of one family per kind (see `entrypoints.container.build_container`).
+
+Every family offers `probes` (what readiness checks) and `close` (what shutdown releases), so that the
+container closes and probes whatever was chosen without knowing which it was.
+"""
+
+from dependency_injector import containers, providers
+from dramatiq.broker import Broker
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.exports.file_store import FileExportStore
+from adapters.mail.composer import MailComposer
+from adapters.mail.file_mailer import FileMailer
+from adapters.mail.smtp_mailer import SmtpMailer
+from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from adapters.memory.export_store import MemoryExportStore
+from adapters.memory.hasher import MemoryPasswordHasher
+from adapters.memory.job_queries import MemoryJobQueries, MemoryRecipientQueries
+from adapters.memory.mailer import MemoryMailer
+from adapters.memory.queries import (
+    MemoryAccountQueries,
+    MemoryArticleQueries,
+    MemoryCommentQueries,
+    MemoryPrincipalQueries,
+    MemoryTagQueries,
+)
+from adapters.memory.queue import MemoryJobQueue, SleepingDoorbell
+from adapters.memory.token_store import MemoryTokenStore
+from adapters.memory.user_data import MemoryUserDataQueries
+from adapters.probes import DatabaseProbe, RedisProbe
+from adapters.queue.brokers import in_process_broker, rabbitmq_broker, redis_broker
+from adapters.queue.dramatiq_queue import DramatiqJobQueue
+from adapters.queue.probe import BrokerProbe
+from adapters.security.bcrypt_hasher import BcryptPasswordHasher
+from adapters.sql.doorbell import doorbell_for
+from adapters.sql.engine import create_engine, create_session_factory
+from adapters.sql.migrations import is_up_to_date, upgrade_async
+from adapters.sql.queries import (
+    SqlAccountQueries,
+    SqlArticleQueries,
+    SqlCommentQueries,
+    SqlJobQueries,
+    SqlRecipientQueries,
+    SqlTagQueries,
+    SqlUserDataQueries,
+)
+from adapters.sql.queries.principals import SqlPrincipalQueries
+from adapters.sql.token_store import SqlTokenStore
+from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.tokens.redis_store import RedisTokenStore
+from application.ports.clock import Clock
+from application.ports.jobs import JobDoorbell
+
+
+async def _nothing_to_do() -> None:
+    """In-memory adapters hold no connections and have no schema."""
+
+
+def _always() -> bool:
+    return True
+
+
+async def _close_sql(engine: AsyncEngine, doorbell: JobDoorbell) -> None:
+    await doorbell.close()
+    await engine.dispose()
+
+
+async def _close_redis(client: Redis) -> None:
+    await client.aclose()
+
+
+async def _close_broker(broker: Broker) -> None:
+    broker.close()
+
+
+class SqlStorage(containers.DeclarativeContainer):
+    """PostgreSQL (psycopg 3) or SQLite (aiosqlite) through SQLAlchemy: the unit of work, every query,
+    the doorbell that hears of committed jobs, and the migrations."""
+
+    config = providers.Configuration()
+    clock: providers.Dependency[Clock] = providers.Dependency()
+
+    engine = providers.Singleton(create_engine, config.database_url)
+    session_factory = providers.Singleton(create_session_factory, engine)
+    uow = providers.Factory(SqlUnitOfWork, session_factory, clock)
+    principals = providers.Singleton(SqlPrincipalQueries, session_factory)
+    accounts = providers.Singleton(SqlAccountQueries, session_factory)
+    articles = providers.Singleton(SqlArticleQueries, session_factory)
+    comments = providers.Singleton(SqlCommentQueries, session_factory)
+    tags = providers.Singleton(SqlTagQueries, session_factory)
+    jobs = providers.Singleton(SqlJobQueries, session_factory)
+    recipients = providers.Singleton(SqlRecipientQueries, session_factory)
+    user_data = providers.Singleton(SqlUserDataQueries, session_factory)
+    doorbell = providers.Singleton(doorbell_for, config.database_url)
+
+    probes = providers.List(providers.Factory(DatabaseProbe, engine))
+    migrate = providers.Callable(upgrade_async, config.database_url)
+    schema_is_current = providers.Callable(is_up_to_date, config.database_url)
+    close = providers.Callable(_close_sql, engine, doorbell)
+
+
+class MemoryStorage(containers.DeclarativeContainer):
+    """Everything in one process's memory: the `test` profile."""
+
+    clock: providers.Dependency[Clock] = providers.Dependency()
+
+    database = providers.Singleton(MemoryDatabase)
+    uow = providers.Factory(MemoryUnitOfWork, database, clock)
+    principals = providers.Singleton(MemoryPrincipalQueries, database)
+    accounts = providers.Singleton(MemoryAccountQueries, database)
+    articles = providers.Singleton(MemoryArticleQueries, database)
+    comments = providers.Singleton(MemoryCommentQueries, database)
+    tags = providers.Singleton(MemoryTagQueries, database)
+    jobs = providers.Singleton(MemoryJobQueries, database)
+    recipients = providers.Singleton(MemoryRecipientQueries, database)
+    user_data = providers.Singleton(MemoryUserDataQueries, database)
+    doorbell = providers.Singleton(SleepingDoorbell)
+
+    probes = providers.List()
+    migrate = providers.Callable(_nothing_to_do)
+    schema_is_current = providers.Callable(_always)
+    close = providers.Callable(_nothing_to_do)
+
+
+class SqlTokens(containers.DeclarativeContainer):
+    """Sessions and revocations in the SQL database, so the embedded default keeps them across restarts."""
+
+    session_factory: providers.Dependency[async_sessionmaker[AsyncSession]] = providers.Dependency()
+    clock: providers.Dependency[Clock] = providers.Dependency()
+
+    store = providers.Singleton(SqlTokenStore, session_factory, clock)
+    probes = providers.List()
+    close = providers.Callable(_nothing_to_do)
+
+
+class RedisTokens(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    client = providers.Singleton(Redis.from_url, config.redis_url)
+    store = providers.Singleton(RedisTokenStore, client)
+    probes = providers.List(providers.Factory(RedisProbe, client))
+    close = providers.Callable(_close_redis, client)
+
+
+class MemoryTokens(containers.DeclarativeContainer):
+    clock: providers.Dependency[Clock] = providers.Dependency()
+
+    store = providers.Singleton(MemoryTokenStore, clock)
+    probes = providers.List()
+    close = providers.Callable(_nothing_to_do)
+
+
+class _DramatiqQueue(containers.DeclarativeContainer):
+    """Jobs published as Dramatiq messages; the subclasses choose the broker. `forgets_on_restart` says
+    whether messages in flight vanish when the process stops, so that its jobs are published again."""
+
+    config = providers.Configuration()
+
+    broker: providers.Provider[Broker] = providers.Singleton(in_process_broker)
+    queue = providers.Singleton(DramatiqJobQueue, broker, config.job_queues)
+    probes = providers.List(providers.Factory(BrokerProbe, broker))
+    close = providers.Callable(_close_broker, broker)
+    forgets_on_restart = providers.Object(False)
+
+
+class RedisQueue(_DramatiqQueue):
+    broker = providers.Singleton(redis_broker, _DramatiqQueue.config.redis_url,
+                                 namespace=_DramatiqQueue.config.job_queue_prefix)
+
+
+class RabbitQueue(_DramatiqQueue):
+    broker = providers.Singleton(rabbitmq_broker, _DramatiqQueue.config.broker_url)
+
+
+class InProcessQueue(_DramatiqQueue):
+    """The embedded default: no broker service; the worker threads of `inkwell serve` consume."""
+
+    broker = providers.Singleton(in_process_broker)
+    probes = providers.List()
+    forgets_on_restart = providers.Object(True)
+
+
+class MemoryQueue(containers.DeclarativeContainer):
+    """Published jobs wait until a test runs them."""
+
+    broker: providers.Object[None] = providers.Object(None)
+    queue = providers.Singleton(MemoryJobQueue)
+    probes = providers.List()
+    close = providers.Callable(_nothing_to_do)
+    forgets_on_restart = providers.Object(False)
+
+
+class SmtpMail(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    composer = providers.Singleton(
+        MailComposer, product="Inkwell", frontend_url=config.frontend_url, sender=config.smtp.sender
+    )
+    mailer = providers.Singleton(
+        SmtpMailer, composer=composer, host=config.smtp.host, port=config.smtp.port, username=config.smtp.username,
+        password=config.smtp.password, starttls=config.smtp.starttls, ssl_tls=config.smtp.ssl_tls,
+        timeout=config.smtp.timeout,
+    )
+    probes = providers.List()
+    close = providers.Callable(_nothing_to_do)
+
+
+class FileMail(containers.DeclarativeContainer):
+    """Mails written as .eml files, with a log line carrying each one's link: the embedded default."""
+
+    config = providers.Configuration()
+
+    composer = providers.Singleton(
+        MailComposer, product="Inkwell", frontend_url=config.frontend_url, sender=config.smtp.sender
+    )
+    mailer = providers.Singleton(FileMailer, directory=config.mail_dir, composer=composer)
+    probes = providers.List()
+    close = providers.Callable(_nothing_to_do)
+
+
+class MemoryMail(containers.DeclarativeContainer):
+    mailer = providers.Singleton(MemoryMailer)
+    probes = providers.List()
+    close = providers.Callable(_nothing_to_do)
+
+
+class FileExports(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    store = providers.Singleton(FileExportStore, config.export_dir)
+    close = providers.Callable(_nothing_to_do)
+
+
+class MemoryExports(containers.DeclarativeContainer):
+    clock: providers.Dependency[Clock] = providers.Dependency()
+
+    store = providers.Singleton(MemoryExportStore, clock)
+    close = providers.Callable(_nothing_to_do)
+
+
+class BcryptHashing(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    hasher = providers.Singleton(BcryptPasswordHasher, pepper=config.password_pepper, rounds=config.bcrypt_rounds)
+    close = providers.Callable(_nothing_to_do)
+
+
+class MemoryHashing(containers.DeclarativeContainer):
+    hasher = providers.Singleton(MemoryPasswordHasher)
+    close = providers.Callable(_nothing_to_do)
