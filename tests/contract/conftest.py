@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.memory.clock import FixedClock
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from adapters.memory.job_queries import MemoryJobQueries, MemoryRecipientQueries
 from adapters.memory.queries import (
     MemoryAccountQueries,
     MemoryArticleQueries,
@@ -20,17 +21,35 @@ from adapters.memory.queries import (
     MemoryTagQueries,
 )
 from adapters.memory.token_store import MemoryTokenStore
+from adapters.memory.user_data import MemoryUserDataQueries
 from adapters.sql.migrations import upgrade
-from adapters.sql.queries import SqlAccountQueries, SqlArticleQueries, SqlCommentQueries, SqlTagQueries
+from adapters.sql.queries import (
+    SqlAccountQueries,
+    SqlArticleQueries,
+    SqlCommentQueries,
+    SqlJobQueries,
+    SqlRecipientQueries,
+    SqlTagQueries,
+    SqlUserDataQueries,
+)
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.system_clock import SystemClock
 from adapters.tokens.redis_store import RedisTokenStore
 from application.ports.persistence import UnitOfWork
-from application.ports.queries import AccountQueries, ArticleQueries, CommentQueries, TagQueries
+from application.ports.queries import (
+    AccountQueries,
+    ArticleQueries,
+    CommentQueries,
+    JobQueries,
+    RecipientQueries,
+    TagQueries,
+    UserDataQueries,
+)
 from application.ports.tokens import TokenStore
 from domain.ids import UserId, new_user_id
 from tests.contract.databases import fresh_postgres_database, sessions_on, sqlite_url
-from tests.contract.records import a_user
+from tests.contract.records import CREATED, a_user
 from tests.services import REDIS_URL, require_postgres, require_redis
 
 STORAGE_BACKENDS = ["memory", "sqlite", "postgres"]
@@ -56,28 +75,36 @@ def postgres_database() -> Iterator[str]:
 
 @dataclass
 class Storage:
-    """Units of work and the query services, all sharing one committed state."""
+    """Units of work and the query services, all sharing one committed state, and the clock that dates
+    the jobs the units of work write."""
 
     backend: str
+    clock: FixedClock
     uow: Callable[[], UnitOfWork]
     accounts: AccountQueries
     articles: ArticleQueries
     comments: CommentQueries
     tags: TagQueries
+    jobs: JobQueries
+    recipients: RecipientQueries
+    user_data: UserDataQueries
 
 
 def memory_storage() -> Storage:
-    db = MemoryDatabase()
+    db, clock = MemoryDatabase(), FixedClock(CREATED)
     return Storage(
-        "memory", lambda: MemoryUnitOfWork(db), MemoryAccountQueries(db), MemoryArticleQueries(db),
-        MemoryCommentQueries(db), MemoryTagQueries(db),
+        "memory", clock, lambda: MemoryUnitOfWork(db, clock), MemoryAccountQueries(db), MemoryArticleQueries(db),
+        MemoryCommentQueries(db), MemoryTagQueries(db), MemoryJobQueries(db), MemoryRecipientQueries(db),
+        MemoryUserDataQueries(db),
     )
 
 
 def sql_storage(backend: str, factory: async_sessionmaker[AsyncSession]) -> Storage:
+    clock = FixedClock(CREATED)
     return Storage(
-        backend, lambda: SqlUnitOfWork(factory), SqlAccountQueries(factory), SqlArticleQueries(factory),
-        SqlCommentQueries(factory), SqlTagQueries(factory),
+        backend, clock, lambda: SqlUnitOfWork(factory, clock), SqlAccountQueries(factory), SqlArticleQueries(factory),
+        SqlCommentQueries(factory), SqlTagQueries(factory), SqlJobQueries(factory), SqlRecipientQueries(factory),
+        SqlUserDataQueries(factory),
     )
 
 
@@ -132,7 +159,7 @@ async def bench(request: pytest.FixtureRequest) -> AsyncIterator[TokenStoreBench
 
             async def stored_user() -> UserId:
                 user = a_user()
-                async with SqlUnitOfWork(factory) as uow:
+                async with SqlUnitOfWork(factory, SystemClock()) as uow:
                     await uow.users.add(user)
                     await uow.commit()
                 return user.id

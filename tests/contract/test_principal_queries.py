@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from adapters.memory.clock import FixedClock
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.queries import MemoryPrincipalQueries
 from adapters.sql.queries.principals import SqlPrincipalQueries
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.system_clock import SystemClock
 from application.ports.persistence import UnitOfWork
 from application.ports.queries import PrincipalQueries
 from domain.ids import new_session_id, new_user_id
@@ -24,11 +26,11 @@ Bench = tuple[Callable[[], UnitOfWork], PrincipalQueries]
 async def bench(request: pytest.FixtureRequest) -> AsyncIterator[Bench]:
     if request.param == "memory":
         db = MemoryDatabase()
-        yield (lambda: MemoryUnitOfWork(db)), MemoryPrincipalQueries(db)
+        yield (lambda: MemoryUnitOfWork(db, FixedClock())), MemoryPrincipalQueries(db)
         return
     url = str(request.getfixturevalue(f"{request.param}_database"))
     async with sessions_on(url) as factory:
-        yield (lambda: SqlUnitOfWork(factory)), SqlPrincipalQueries(factory)
+        yield (lambda: SqlUnitOfWork(factory, SystemClock())), SqlPrincipalQueries(factory)
 
 
 async def test_a_principal_carries_role_activity_and_session_cutoff(bench: Bench) -> None:

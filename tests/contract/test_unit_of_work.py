@@ -1,15 +1,23 @@
 """UnitOfWork contract: one transaction per block, rolled back unless committed; taken emails and
-usernames are Conflicts; committed events are handed over."""
+usernames are Conflicts; the jobs the events cause are written with the commit, and only with it."""
 
 from datetime import timedelta
 
 import pytest
 
+from application.jobs.catalog import (
+    FanOutNewArticle,
+    SendPasswordChangedMail,
+    SendPasswordResetMail,
+    SendVerificationMail,
+)
 from domain.errors import Conflict
-from domain.events import EmailChanged, SessionsRevoked, UserRegistered
+from domain.events import PasswordResetRequested
+from domain.jobs import JobStatus
+from domain.paging import Page
 from domain.users import Email, Username
 from tests.contract.conftest import Storage
-from tests.contract.records import CREATED, a_profile, a_user
+from tests.contract.records import CREATED, a_profile, a_user, an_article
 
 
 async def test_leaving_without_commit_rolls_back(storage: Storage) -> None:
@@ -125,49 +133,77 @@ async def test_a_conflict_leaves_the_committed_state_alone(storage: Storage) -> 
     assert kept is not None and kept.username.value == "jake"
 
 
-async def test_commit_hands_over_the_events_of_added_users(storage: Storage) -> None:
+async def test_commit_writes_the_jobs_of_added_users(storage: Storage) -> None:
     user = a_user(email="jake@example.com")
-    uow = storage.uow()
-    async with uow:
+    async with storage.uow() as uow:
         await uow.users.add(user)
         await uow.commit()
-    assert uow.committed_events == [UserRegistered(user.id, "jake@example.com")]
+    page = await storage.jobs.jobs(status=None, page=Page())
+    assert [(job.type, job.owner_id, job.status) for job in page.jobs] == [
+        (SendVerificationMail.TYPE, user.id, JobStatus.QUEUED)
+    ]
     assert user.events == []
 
 
-async def test_commit_hands_over_the_events_of_loaded_users(storage: Storage) -> None:
+async def test_commit_writes_the_jobs_of_saved_users_and_recorded_events(storage: Storage) -> None:
     user = a_user()
     async with storage.uow() as uow:
         await uow.users.add(user)
         await uow.commit()
-    uow = storage.uow()
-    async with uow:
+    async with storage.uow() as uow:
         loaded = await uow.users.get(user.id)
         assert loaded is not None
         loaded.change_email(Email("moved@example.com"), now=CREATED + timedelta(minutes=1))
-        loaded.revoke_sessions(now=CREATED + timedelta(minutes=1))
+        loaded.change_password("new-hash", now=CREATED + timedelta(minutes=1), keep=None)
+        await uow.users.save(loaded)
+        uow.record(PasswordResetRequested("someone@example.com"))
+        await uow.commit()
+    types = sorted(job.type for job in (await storage.jobs.jobs(status=None, page=Page())).jobs)
+    assert types == sorted([SendVerificationMail.TYPE, SendVerificationMail.TYPE, SendPasswordChangedMail.TYPE,
+                            SendPasswordResetMail.TYPE])
+
+
+async def test_no_job_is_written_without_commit(storage: Storage) -> None:
+    async with storage.uow() as uow:
+        await uow.users.add(a_user())
+        uow.record(PasswordResetRequested("someone@example.com"))
+    assert (await storage.jobs.jobs(status=None, page=Page())).total == 0
+
+
+async def test_a_failed_commit_writes_no_job(storage: Storage) -> None:
+    async with storage.uow() as uow:
+        await uow.users.add(a_user(email="jake@example.com"))
+        await uow.commit()
+    with pytest.raises(Conflict):
+        async with storage.uow() as uow:
+            await uow.users.add(a_user(email="jake@example.com"))
+            uow.record(PasswordResetRequested("someone@example.com"))
+            await uow.commit()
+    assert (await storage.jobs.jobs(status=None, page=Page())).total == 1
+
+
+async def test_events_become_jobs_once(storage: Storage) -> None:
+    user = a_user()
+    async with storage.uow() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+        await uow.commit()
+    async with storage.uow() as uow:
+        loaded = await uow.users.get(user.id)
+        assert loaded is not None
         await uow.users.save(loaded)
         await uow.commit()
-    assert uow.committed_events == [
-        EmailChanged(user.id, "moved@example.com"),
-        SessionsRevoked(user.id, kept_session_id=None),
-    ]
-    assert loaded.events == []
+    assert (await storage.jobs.jobs(status=None, page=Page())).total == 1
 
 
-async def test_no_events_are_handed_over_without_commit(storage: Storage) -> None:
-    user = a_user()
-    uow = storage.uow()
-    async with uow:
-        await uow.users.add(user)
-    assert uow.committed_events == []
-
-
-async def test_events_are_handed_over_once(storage: Storage) -> None:
-    user = a_user()
-    uow = storage.uow()
-    async with uow:
-        await uow.users.add(user)
+async def test_publishing_an_article_queues_its_fan_out(storage: Storage) -> None:
+    author = a_user()
+    article = an_article(author.id)
+    async with storage.uow() as uow:
+        await uow.users.add(author)
+        await uow.profiles.add(a_profile(author))
+        await uow.articles.add(article)
         await uow.commit()
-        await uow.commit()
-    assert len(uow.committed_events) == 1
+    fan_out = [job for job in (await storage.jobs.jobs(status=None, page=Page())).jobs
+               if job.type == FanOutNewArticle.TYPE]
+    assert [job.owner_id for job in fan_out] == [author.id]

@@ -69,11 +69,11 @@ async def test_register_ignores_privileged_fields(client: httpx.AsyncClient, app
         "role": "admin", "is_active": False, "email_verified": True, "id": "00000000-0000-0000-0000-000000000000",
     }})
     assert response.status_code == 201
-    account = await app.state.container.accounts().profile(name, viewer=None)
+    account = await app.state.container.storage.accounts().profile(name, viewer=None)
     assert account is not None
     me = await client.get("/api/user", headers=auth(response.json()["user"]["token"]))
     assert me.status_code == 200  # still active
-    db = app.state.container.memory_database()
+    db = app.state.container.storage.database()
     (user,) = [u for u in db.users.values() if u.username.value == name]
     assert user.role.value == "user" and user.is_active and user.email_verified_at is None
 
@@ -129,7 +129,7 @@ async def test_current_user_accepts_both_schemes_and_echoes_the_token(client: ht
     assert response.status_code == 200
     assert response.json()["user"] == {
         "email": user["email"], "token": user["token"], "username": user["username"], "bio": None, "image": None,
-        "refreshToken": None,
+        "emailVerified": False, "refreshToken": None,
     }
 
 

@@ -39,7 +39,7 @@ def _actor(user: User) -> Actor:
 
 async def _users(factory: SessionFactory, count: int) -> list[User]:
     stored = [a_user() for _ in range(count)]
-    async with SqlUnitOfWork(factory) as uow:
+    async with SqlUnitOfWork(factory, SystemClock()) as uow:
         for user in stored:
             await uow.users.add(user)
             await uow.profiles.add(a_profile(user))
@@ -48,7 +48,9 @@ async def _users(factory: SessionFactory, count: int) -> list[User]:
 
 
 def _create_article(factory: SessionFactory) -> CreateArticle:
-    return CreateArticle(uow=SqlUnitOfWork(factory), articles=SqlArticleQueries(factory), clock=SystemClock())
+    return CreateArticle(
+        uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(factory), clock=SystemClock()
+    )
 
 
 async def _write(factory: SessionFactory, author: User, title: str = "Dragons") -> ArticleView:
@@ -62,7 +64,7 @@ async def test_twenty_users_favoriting_one_article_at_once_all_count(factory: Se
     article = await _write(factory, author)
 
     def favorite(fan: User) -> Awaitable[ArticleView]:
-        use_case = FavoriteArticle(uow=SqlUnitOfWork(factory), articles=SqlArticleQueries(factory))
+        use_case = FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(factory))
         return use_case(_actor(fan), slug=article.slug)
 
     seen = await asyncio.gather(*(favorite(fan) for fan in fans))
@@ -100,14 +102,14 @@ async def test_when_both_draw_the_same_slug_the_later_one_draws_again(
 async def test_a_favorite_of_an_article_deleted_meanwhile_is_dropped(factory: SessionFactory) -> None:
     author, fan = await _users(factory, 2)
     article = await _write(factory, author)
-    async with SqlUnitOfWork(factory) as uow:
+    async with SqlUnitOfWork(factory, SystemClock()) as uow:
         found = await uow.articles.by_slug(article.slug)
         assert found is not None
         await _delete_article(factory, found.id)
         await uow.favorites.add(fan.id, found.id)
         await uow.favorites.add(fan.id, found.id)
         await uow.commit()
-    use_case = FavoriteArticle(uow=SqlUnitOfWork(factory), articles=SqlArticleQueries(factory))
+    use_case = FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(factory))
     with pytest.raises(NotFound) as raised:
         await use_case(_actor(fan), slug=article.slug)
     assert raised.value.field == "article"
@@ -116,7 +118,7 @@ async def test_a_favorite_of_an_article_deleted_meanwhile_is_dropped(factory: Se
 @pytest.mark.parametrize("empty_database", ["postgres"], indirect=True)
 async def test_a_follow_of_a_user_deleted_meanwhile_is_dropped(factory: SessionFactory) -> None:
     follower, followee = await _users(factory, 2)
-    async with SqlUnitOfWork(factory) as uow:
+    async with SqlUnitOfWork(factory, SystemClock()) as uow:
         found = await uow.users.by_username(followee.username)
         assert found is not None
         await _delete_user(factory, followee.id)
@@ -129,13 +131,15 @@ async def test_a_comment_on_an_article_deleted_meanwhile_is_not_found(factory: S
     author, reader = await _users(factory, 2)
     article = await _write(factory, author)
     with pytest.raises(NotFound) as raised:
-        async with SqlUnitOfWork(factory) as uow:
+        async with SqlUnitOfWork(factory, SystemClock()) as uow:
             found = await uow.articles.by_slug(article.slug)
             assert found is not None
             await _delete_article(factory, found.id)
             await uow.comments.add(a_comment(found.id, reader.id))
     assert raised.value.field == "article"
-    use_case = AddComment(uow=SqlUnitOfWork(factory), comments=SqlCommentQueries(factory), clock=SystemClock())
+    use_case = AddComment(
+        uow=SqlUnitOfWork(factory, SystemClock()), comments=SqlCommentQueries(factory), clock=SystemClock()
+    )
     with pytest.raises(NotFound):
         await use_case(_actor(reader), slug=article.slug, body="Too late")
 

@@ -8,7 +8,7 @@ from adapters.memory.hasher import MemoryPasswordHasher
 from adapters.sql.queries import SqlAccountQueries
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
-from application.accounts import create_account
+from application.accounts import account_view, new_account, store_account
 from application.views import AccountView
 from domain.errors import Conflict
 from domain.passwords import PasswordPolicy
@@ -18,10 +18,13 @@ from tests.integration.conftest import SessionFactory
 
 
 async def _register(factory: SessionFactory, *, email: str, username: str) -> AccountView:
-    return await create_account(
-        uow=SqlUnitOfWork(factory), hasher=MemoryPasswordHasher(), policy=PasswordPolicy(), clock=SystemClock(),
+    uow = SqlUnitOfWork(factory, SystemClock())
+    user, profile = await new_account(
+        uow=uow, hasher=MemoryPasswordHasher(), policy=PasswordPolicy(), clock=SystemClock(),
         email=email, username=username, password="correct horse battery", role=Role.USER,
     )
+    await store_account(uow, user, profile)
+    return account_view(user, profile)
 
 
 async def _race(factory: SessionFactory, *attempts: tuple[str, str]) -> list[AccountView | BaseException]:
@@ -62,7 +65,7 @@ async def test_when_both_pass_the_lookup_the_constraint_decides(factory: Session
     both_looked = asyncio.Barrier(2)
 
     async def register(email: str, username: str) -> None:
-        async with SqlUnitOfWork(factory) as uow:
+        async with SqlUnitOfWork(factory, SystemClock()) as uow:
             assert await uow.users.by_username(a_user(username=username).username) is None
             await both_looked.wait()
             await uow.users.add(a_user(email=email, username=username))

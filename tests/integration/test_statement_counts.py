@@ -97,7 +97,7 @@ async def _running(settings: Settings) -> AsyncIterator[Site]:
     app: FastAPI = create_app(settings)
     async with app.router.lifespan_context(app):
         log = StatementLog()
-        engine = app.state.container.engine().sync_engine
+        engine = app.state.container.storage.engine().sync_engine
         event.listen(engine, "before_cursor_execute", log)
         try:
             transport = httpx.ASGITransport(app=app)

@@ -25,8 +25,8 @@ class SqlJobRepository(JobRepository):
         self._rang = False
 
     async def add(self, job: Job) -> bool:
-        statement = insert_or_ignore(self._session, jobs, [job_row(job)])
-        stored = bool((await self._session.execute(statement)).rowcount)  # type: ignore[attr-defined]
+        statement = insert_or_ignore(self._session, jobs, [job_row(job)]).returning(jobs.c.id)  # type: ignore[attr-defined]
+        stored = (await self._session.execute(statement)).first() is not None
         if stored:
             await self._ring()
         return stored
