@@ -53,7 +53,8 @@ async def test_a_job_round_trips_whole(storage: Storage) -> None:
     job.fail("SMTPServerDisconnected: gone", now=CREATED + timedelta(seconds=3), policy=POLICY, jitter=0.5)
     await _add(storage, job)
     found = await _get(storage, job)
-    assert {name: getattr(found, name) for name in Job.__slots__} == {name: getattr(job, name) for name in Job.__slots__}
+    fields = Job.__slots__
+    assert {name: getattr(found, name) for name in fields} == {name: getattr(job, name) for name in fields}
 
 
 async def test_a_second_job_with_a_taken_key_is_not_stored(storage: Storage) -> None:

@@ -152,33 +152,40 @@ class MemoryTokens(containers.DeclarativeContainer):
     close = providers.Callable(_nothing_to_do)
 
 
-class _DramatiqQueue(containers.DeclarativeContainer):
-    """Jobs published as Dramatiq messages; the subclasses choose the broker. `forgets_on_restart` says
-    whether messages in flight vanish when the process stops, so that its jobs are published again."""
+# The Dramatiq families publish each job as a message; they differ in the broker. `forgets_on_restart`
+# says whether messages in flight vanish when the process stops, so that their jobs are published again.
+# (Providers are bound when a container class is made, so each family declares its own, not a subclass.)
 
+
+class RedisQueue(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    broker: providers.Provider[Broker] = providers.Singleton(in_process_broker)
+    broker = providers.Singleton(redis_broker, config.redis_url, namespace=config.job_queue_prefix)
     queue = providers.Singleton(DramatiqJobQueue, broker, config.job_queues)
     probes = providers.List(providers.Factory(BrokerProbe, broker))
     close = providers.Callable(_close_broker, broker)
     forgets_on_restart = providers.Object(False)
 
 
-class RedisQueue(_DramatiqQueue):
-    broker = providers.Singleton(redis_broker, _DramatiqQueue.config.redis_url,
-                                 namespace=_DramatiqQueue.config.job_queue_prefix)
+class RabbitQueue(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    broker = providers.Singleton(rabbitmq_broker, config.broker_url)
+    queue = providers.Singleton(DramatiqJobQueue, broker, config.job_queues)
+    probes = providers.List(providers.Factory(BrokerProbe, broker))
+    close = providers.Callable(_close_broker, broker)
+    forgets_on_restart = providers.Object(False)
 
 
-class RabbitQueue(_DramatiqQueue):
-    broker = providers.Singleton(rabbitmq_broker, _DramatiqQueue.config.broker_url)
-
-
-class InProcessQueue(_DramatiqQueue):
+class InProcessQueue(containers.DeclarativeContainer):
     """The embedded default: no broker service; the worker threads of `inkwell serve` consume."""
 
+    config = providers.Configuration()
+
     broker = providers.Singleton(in_process_broker)
+    queue = providers.Singleton(DramatiqJobQueue, broker, config.job_queues)
     probes = providers.List()
+    close = providers.Callable(_close_broker, broker)
     forgets_on_restart = providers.Object(True)
 
 
