@@ -77,7 +77,7 @@ def worker(
                     fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     arguments = make_argument_parser().parse_args([  # type: ignore[no-untyped-call]
-        "entrypoints.worker.process", "--processes", str(processes), "--threads", str(threads),
+        "entrypoints.worker.process:broker", "--processes", str(processes), "--threads", str(threads),
         "--worker-shutdown-timeout", str(shutdown_timeout * 1000), "--skip-logging",
     ])
     sys.exit(dramatiq_main(arguments))  # type: ignore[no-untyped-call]
