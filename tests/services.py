@@ -33,3 +33,10 @@ def require_postgres() -> None:
 
 def require_redis() -> None:
     require("Redis", "127.0.0.1", 6379)
+
+
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+
+
+def require_rabbitmq() -> None:
+    require("RabbitMQ", "127.0.0.1", 5672)

@@ -1,5 +1,6 @@
 """A real SMTP server for tests: aiosmtpd on a free local port, keeping every message it accepts."""
 
+import asyncio
 import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ class SmtpSink:
 
     port: int
     host: str = "127.0.0.1"
+    data_delay: float = 0.0  # seconds the server takes over DATA before it answers: a slow server
     refuse: set[str] = field(default_factory=set)
     quit_reply: str | None = None
     messages: list[EmailMessage] = field(default_factory=list)
@@ -56,6 +58,10 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self._sink.data_delay:
+            await asyncio.sleep(self._sink.data_delay)
+            if server.transport is None or server.transport.is_closing():
+                return "421 the client went away"  # a client that gave up never sent this message
         content = envelope.original_content or b""
         message = message_from_bytes(content, policy=policy.default)
         assert isinstance(message, EmailMessage)
@@ -77,12 +83,13 @@ def free_port() -> int:
 
 @contextmanager
 def smtp_sink(
-    *, refuse: Iterable[str] = (), quit_reply: str | None = None, credentials: tuple[str, str] | None = None
+    *, refuse: Iterable[str] = (), quit_reply: str | None = None, credentials: tuple[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[SmtpSink]:
     """A running server for the block. With `credentials`, it offers AUTH (without TLS, on loopback only)
     and refuses a login that does not match them."""
     # Controller(port=0) cannot probe its own readiness (STACK G4): pick the free port ourselves.
-    sink = SmtpSink(port=free_port(), refuse=set(refuse), quit_reply=quit_reply)
+    sink = SmtpSink(port=port or free_port(), refuse=set(refuse), quit_reply=quit_reply)
     options: dict[str, Any] = {}
     if credentials is not None:
         options = {"authenticator": _authenticator(sink, credentials), "auth_require_tls": False}
