@@ -296,3 +296,13 @@ def days(n: float) -> timedelta:
 def jobs_of(app: App, job_type: str) -> list[Job]:
     """The jobs of one type in the in-memory database, oldest first."""
     return sorted((job for job in app.db.jobs.values() if job.type == job_type), key=lambda job: job.created_at)
+
+
+def mailed_token(app: App, template: str) -> str:
+    """The token in the link of the last mail of `template` sent (see `application.links`)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    link = next(mail.link for mail in reversed(app.mailer.sent) if mail.template == template)
+    assert link is not None
+    [token] = parse_qs(urlsplit(link).query)["token"]
+    return token

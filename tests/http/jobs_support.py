@@ -45,7 +45,7 @@ async def run_until(app: FastAPI, job_id: str, status: JobStatus, *, rounds: int
         await run_jobs(app)
         if job_status(app, job_id) is status:
             return
-        await asyncio.sleep(0.05)  # the relay publishes a retry only once its run_after has passed
+        await asyncio.sleep(0.02)  # the relay publishes a retry only once its run_after has passed
     raise AssertionError(f"job {job_id} is {job_status(app, job_id)}, not {status}")
 
 
@@ -80,11 +80,15 @@ def token_in(mail: Mail) -> str:
 
 
 async def make_admin(app: FastAPI, username: str) -> None:
-    container = app.state.container
-    async with container.storage.uow() as uow:
+    await set_role(app, username, Role.ADMIN)
+
+
+async def set_role(app: FastAPI, username: str, role: Role) -> None:
+    """Change a stored user's role through the container's unit of work, as an operator's tool would."""
+    async with app.state.container.storage.uow() as uow:
         user = await uow.users.by_username(Username(username))
         assert user is not None
-        user.change_role(Role.ADMIN, now=datetime.now(UTC))
+        user.change_role(role, now=datetime.now(UTC))
         await uow.users.save(user)
         await uow.commit()
 
