@@ -40,3 +40,23 @@ RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1
 
 def require_rabbitmq() -> None:
     require("RabbitMQ", "127.0.0.1", 5672)
+
+
+def forget_queues(prefix: str) -> None:
+    """Delete the queues and keys a test's job queue prefix left in RabbitMQ and Redis."""
+    import pika
+    import redis
+
+    if _reachable("127.0.0.1", 5672):
+        connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
+        channel = connection.channel()
+        for queue in ("mail", "exports"):
+            for suffix in ("", ".DQ", ".XQ"):
+                channel.queue_delete(f"{prefix}-{queue}{suffix}")
+        connection.close()
+    if _reachable("127.0.0.1", 6379):
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()

@@ -22,7 +22,14 @@ from adapters.sql.migrations import upgrade
 from entrypoints.settings import Settings
 from tests.contract.databases import fresh_postgres_database
 from tests.e2e.conftest import INKWELL, running_server
-from tests.services import RABBITMQ_URL, REDIS_URL, require_postgres, require_rabbitmq, require_redis
+from tests.services import (
+    RABBITMQ_URL,
+    REDIS_URL,
+    forget_queues,
+    require_postgres,
+    require_rabbitmq,
+    require_redis,
+)
 from tests.smtp_sink import SmtpSink
 
 FRONTEND = "https://conduit.example"
@@ -133,7 +140,10 @@ def production_stack(workdir: Path, broker: str, sink: SmtpSink, **env: str) -> 
             **({"BROKER_URL": RABBITMQ_URL} if broker == "rabbitmq" else {}),
             **env,
         }
-        yield Stack(workdir, database_url, settings)
+        try:
+            yield Stack(workdir, database_url, settings)
+        finally:
+            forget_queues(settings["JOB_QUEUE_PREFIX"])
 
 
 def register(http: httpx.Client, name: str) -> dict[str, str]:
