@@ -177,6 +177,8 @@ class Job:
         self.status = JobStatus.QUEUED
         self.attempts = 0
         self.progress = 0
+        self.last_error = None
+        self.result = None
         self.queued_at = self.run_after = self.updated_at = now
         self.published_at = None
         self.lease_until = None

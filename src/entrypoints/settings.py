@@ -110,6 +110,7 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its directory
         return f"sqlite+aiosqlite:///{(self.data_dir / 'inkwell.db').resolve()}"
 
     def resolved_secrets(self) -> tuple[str, str]:

@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -102,8 +101,3 @@ class BrokenMailer:
     async def send(self, mails: Sequence[Mail]) -> None:
         self.calls += 1
         raise ConnectionRefusedError("smtp.test refused the connection")
-
-
-def only(items: Sequence[Any]) -> Any:
-    assert len(items) == 1, items
-    return items[0]

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from dependency_injector import providers
 from fastapi import FastAPI
 
@@ -70,11 +69,11 @@ async def test_a_verification_token_works_only_once(app: FastAPI, client: httpx.
     assert again.json() == INVALID_TOKEN
 
 
-@pytest.mark.parametrize("token", ["not-a-token", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl", "x" * 4096])
-async def test_a_malformed_or_forged_verification_token_is_422(client: httpx.AsyncClient, token: str) -> None:
-    response = await client.post("/api/auth/verify-email", json={"token": token})
-    assert response.status_code == 422
-    assert response.json() == INVALID_TOKEN
+async def test_a_malformed_or_forged_verification_token_is_422(client: httpx.AsyncClient) -> None:
+    for token in ("not-a-token", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl", "x" * 4096):
+        response = await client.post("/api/auth/verify-email", json={"token": token})
+        assert response.status_code == 422, token
+        assert response.json() == INVALID_TOKEN
 
 
 async def test_a_verification_token_with_a_flipped_signature_is_422(app: FastAPI, client: httpx.AsyncClient) -> None:
@@ -106,15 +105,16 @@ async def test_a_reset_password_token_is_not_a_verification_token(app: FastAPI, 
     assert response.json() == INVALID_TOKEN
 
 
-@pytest.mark.parametrize("body", [{}, {"token": None}, {"token": ""}, {"tokens": "x"}])
-async def test_verify_email_without_a_token_is_422_in_the_error_model(
-    client: httpx.AsyncClient, body: dict[str, object]
-) -> None:
-    response = await client.post("/api/auth/verify-email", json=body)
-    assert response.status_code == 422
-    errors = response.json()["errors"]
-    assert list(errors) == ["token"]
-    assert all(isinstance(message, str) for message in errors["token"])
+async def test_verify_email_without_a_token_is_422_in_the_error_model(client: httpx.AsyncClient) -> None:
+    bodies: list[dict[str, object]] = [{}, {"token": None}, {"token": ""}, {"tokens": "x"}]
+    for body in bodies:
+        response = await client.post("/api/auth/verify-email", json=body)
+        assert response.status_code == 422, body
+        errors = response.json()["errors"]
+        assert list(errors) == ["token"]
+        assert errors["token"] and all(isinstance(message, str) for message in errors["token"])
+    missing = await client.post("/api/auth/verify-email", json={})
+    assert missing.json() == {"errors": {"token": ["can't be blank"]}}
 
 
 async def test_verify_email_refuses_a_token_longer_than_the_limit(client: httpx.AsyncClient) -> None:

@@ -4,8 +4,12 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email import charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,10 @@ _SUBJECTS = {
 
 # The composer supplies these; a mail's own context may not redefine them.
 _SUPPLIED = ("product", "frontend_url", "to", "link")
+
+# Bodies in quoted-printable: mostly readable as they are in an .eml file, unlike base64.
+_UTF8 = charset.Charset("utf-8")
+_UTF8.body_encoding = charset.QP
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,8 @@ class MailComposer:
         self.frontend_url = frontend_url.rstrip("/")
         self.sender = sender
         self._domain = address.rpartition("@")[2]
+        name, _ = parseaddr(sender)
+        self._from = formataddr((name, address), charset="utf-8") if name else address
         self._env = Environment(
             loader=FileSystemLoader(TEMPLATE_DIR),
             autoescape=select_autoescape(["html"], default_for_string=False),
@@ -56,20 +66,24 @@ class MailComposer:
         )
         self._subjects: dict[str, Template] = {name: self._env.from_string(text) for name, text in _SUBJECTS.items()}
 
-    def compose(self, mail: Mail) -> EmailMessage:
-        """The complete message: multipart/alternative, plain text first as the fallback."""
+    def compose(self, mail: Mail) -> Message:
+        """The complete message: multipart/alternative, plain text first as the fallback.
+
+        Built with the `email.mime` classes rather than `EmailMessage`: the latter parses every header
+        it is given back through its header registry, which made composing the most expensive part of
+        sending a batch of notifications (1.1 ms a mail against a few hundredths for rendering)."""
         clashing = sorted(set(mail.context) & set(_SUPPLIED))
         if clashing:
             raise ValueError(f"mail context may not set {', '.join(clashing)}: the composer supplies them")
         rendered = self.render(mail.template, {**mail.context, "to": mail.to, "link": mail.link})
-        message = EmailMessage()
-        message["Subject"] = rendered.subject
-        message["From"] = self.sender
+        message = MIMEMultipart("alternative")
+        message["Subject"] = Header(rendered.subject, "utf-8")  # type: ignore[assignment]
+        message["From"] = self._from
         message["To"] = mail.to
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = self._message_id(mail.key)
-        message.set_content(rendered.text)
-        message.add_alternative(rendered.html, subtype="html")
+        message.attach(MIMEText(rendered.text, "plain", _UTF8))  # type: ignore[arg-type]
+        message.attach(MIMEText(rendered.html, "html", _UTF8))  # type: ignore[arg-type]
         return message
 
     def render(self, template: str, context: Mapping[str, Any]) -> RenderedMail:

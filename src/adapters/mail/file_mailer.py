@@ -7,12 +7,15 @@ import os
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.message import Message
+from email.policy import compat32
 from pathlib import Path
 
 from adapters.mail.composer import MailComposer
 from application.ports.mail import Mail, Mailer
+
+# The line endings of mail on the wire, in the policy the composer builds messages with.
+_EML = compat32.clone(linesep="\r\n")
 
 log = logging.getLogger("inkwell.mail")
 
@@ -42,12 +45,12 @@ class FileMailer(Mailer):
         self._last_stamp = stamp
         return f"{stamp:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(4)}.eml"
 
-    def _write(self, path: Path, message: EmailMessage) -> None:
+    def _write(self, path: Path, message: Message) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # A dot name that is no `.eml`, renamed into place: a reader never sees half a message.
         partial = path.with_name(f".{path.name}.partial")
         try:
-            partial.write_bytes(message.as_bytes(policy=SMTP))
+            partial.write_bytes(message.as_bytes(policy=_EML))
             os.replace(partial, path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -8,7 +8,7 @@ base64 multipart/related, writes a given Message-ID twice and turns `ada@example
 
 import contextlib
 from collections.abc import Sequence
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import parseaddr
 from types import TracebackType
 
@@ -92,7 +92,7 @@ class SmtpMailer(Mailer):
         except _UNAVAILABLE as error:
             raise DependencyUnavailable("smtp") from error
 
-    async def _deliver(self, messages: Sequence[EmailMessage]) -> None:
+    async def _deliver(self, messages: Sequence[Message]) -> None:
         async with _Connection(self._config) as connection:
             for message in messages:
                 await connection.session.send_message(message)

@@ -40,7 +40,7 @@ def session_claims(kind: TokenKind) -> TokenClaims:
     )
 
 
-def payload(kind: EmailTokenKind = EmailTokenKind.VERIFY_EMAIL, **changes: Any) -> dict[str, Any]:
+def payload(kind: EmailTokenKind = EmailTokenKind.VERIFY_EMAIL, /, **changes: Any) -> dict[str, Any]:
     """A well-formed payload of a mailed token, with `changes` applied; a value of None drops the claim."""
     now = int(NOW.timestamp())
     base = {

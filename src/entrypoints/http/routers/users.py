@@ -76,7 +76,10 @@ async def update_user(
              description="Queues a job that builds one JSON document with your account, profile, articles, comments, "
                          "favorites and follows. Follow it at the `Location` given; when it has succeeded, its "
                          "`result.url` downloads the document until `result.expiresAt`.",
-             responses=responses(401, 503))
+             responses={202: {"description": "The export job, queued",
+                              "headers": {"Location": {"description": "The job's URL, to follow its progress",
+                                                       "schema": {"type": "string"}}}},
+                        **responses(401, 503)})
 @inject
 async def request_export(
     actor: CurrentActor,

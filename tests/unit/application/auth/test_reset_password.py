@@ -62,10 +62,6 @@ async def test_sessions_of_the_same_second_end_too(app: App, jake: SignedIn) -> 
         await an_actor(app, jake.tokens.access_token)
 
 
-async def test_nobody_is_signed_in(app: App, token: str) -> None:
-    assert await reset_password(app)(token=token, password=NEW_PASSWORD) is None
-
-
 async def test_a_password_changed_mail_is_sent(app: App, jake: SignedIn, token: str) -> None:
     await reset_password(app)(token=token, password=NEW_PASSWORD)
     [job] = jobs_of(app, SendPasswordChangedMail.TYPE)

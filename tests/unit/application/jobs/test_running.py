@@ -2,7 +2,7 @@
 lease; what it reports and returns is stored, and what it raises decides the retry."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, ClassVar, Self
@@ -13,7 +13,7 @@ from dependency_injector import providers
 from application.errors import PermanentFailure
 from application.jobs.catalog import JOB_TYPES, JobType, SendVerificationMail
 from application.jobs.lifecycle import JobLifecycle
-from application.jobs.running import JobRunner, PerformJob, RunningJob
+from application.jobs.running import JobHandler, JobRunner, PerformJob, RunningJob
 from application.jobs.triggers import queued
 from application.ports.mail import Mail, Mailer
 from application.tracing import current_request_id
@@ -44,9 +44,6 @@ class Probe:
         return cls(note=str(payload["note"]))
 
 
-Handler = Callable[[RunningJob[Probe]], Awaitable[dict[str, Any] | None]]
-
-
 @dataclass
 class Jobs:
     lifecycle: JobLifecycle
@@ -54,9 +51,11 @@ class Jobs:
     run: JobRunner
 
 
-def jobs(app: App, handler: Handler, *, policy: RetryPolicy = POLICY, lease: timedelta = timedelta(seconds=30)) -> Jobs:
-    """The runner as the container builds it, for the probe type only, with a jitter that takes the
-    whole backoff, so that retry times are exact."""
+def jobs(
+    app: App, handler: JobHandler[Probe], *, policy: RetryPolicy = POLICY, lease: timedelta = timedelta(seconds=30)
+) -> Jobs:
+    """Lifecycle, performer and runner wired as the container wires them, for the probe type only, with a
+    jitter that takes the whole backoff so that retry times are exact."""
     types = {Probe.TYPE: JobType(Probe.TYPE, Probe, policy, "tests")}
     lifecycle = JobLifecycle(new_uow=app.uow, clock=app.clock, types=types, lease=lease, jitter=lambda: 1.0)
     perform = PerformJob(new_uow=app.uow, lifecycle=lifecycle, handlers={Probe.TYPE: handler}, types=types)
