@@ -55,8 +55,10 @@ class RetryPolicy:
         """The wait after failed attempt number `attempt` (from 1): doubling from `min_backoff` up to
         `max_backoff`, of which a random share between half and all is taken (`jitter` in [0, 1]),
         so that jobs that failed together do not all come back together."""
-        ceiling = min(self.max_backoff, self.min_backoff * (1 << min(max(attempt - 1, 0), 32)))
-        return ceiling * (0.5 + 0.5 * min(max(jitter, 0.0), 1.0))
+        # In seconds, so that a long minimum doubled many times is capped instead of overflowing timedelta.
+        doubled = self.min_backoff.total_seconds() * 2.0 ** min(max(attempt - 1, 0), 64)
+        ceiling = min(self.max_backoff.total_seconds(), doubled)
+        return timedelta(seconds=ceiling * (0.5 + 0.5 * min(max(jitter, 0.0), 1.0)))
 
 
 class Claim(StrEnum):
@@ -116,6 +118,9 @@ class Job:
         return hash(self.id)
 
     def claim(self, *, now: datetime, lease: timedelta, policy: RetryPolicy) -> Claim:
+        """`run_after` is the relay's business, not the claim's: a stray second delivery of a retrying job
+        may start it early, which costs a retry some backoff but never loses it to clocks that differ
+        between the machine that scheduled it and the one that received it."""
         if self.status in FINISHED:
             return Claim.DONE
         if self.status is JobStatus.RUNNING and self.lease_until is not None and self.lease_until > now:

@@ -222,7 +222,7 @@ def test_a_dead_or_failed_job_can_be_queued_again(status: JobStatus) -> None:
     later = NOW + timedelta(days=2)
     job.requeue(now=later)
     assert job.status is JobStatus.QUEUED
-    assert (job.attempts, job.progress) == (0, 0)
+    assert (job.attempts, job.progress, job.last_error, job.result) == (0, 0, None, None)
     assert job.queued_at == job.run_after == job.updated_at == later
     assert job.published_at is None
     assert job.lease_until is None

@@ -15,7 +15,8 @@ CHUNK_SIZE = 25  # mails per SMTP connection, and how much a retry may send agai
 class NotifyFollowersHandler:
     """Mails the batch a chunk at a time, reporting progress after each chunk; a retry after a failure
     resumes at the first chunk not yet reported. Followers who were deactivated or lost their verified
-    address since the batch was made are skipped, and so is a deleted article."""
+    address since the batch was made are skipped, and so is a deleted article. The result counts the
+    mails of the attempt that succeeded."""
 
     def __init__(self, *, recipients: RecipientQueries, links: FrontendLinks, mailer: Mailer) -> None:
         self._recipients = recipients

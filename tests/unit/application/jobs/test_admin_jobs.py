@@ -99,7 +99,7 @@ async def test_a_dead_job_requeued_runs_again_once_its_cause_is_mended(
 ) -> None:
     mailer.down = False
     view = await requeue_job(app)(admin, job_id=dead.id)
-    assert (view.status, view.attempts, view.progress) == (JobStatus.QUEUED, 0, 0)
+    assert (view.status, view.attempts, view.progress, view.error) == (JobStatus.QUEUED, 0, 0, None)
     await app.run_jobs()
     done = app.db.jobs[dead.id]
     assert (done.status, done.attempts) == (JobStatus.SUCCEEDED, 1)
