@@ -8,6 +8,7 @@ import pytest
 
 from entrypoints.settings import Settings
 from tests.e2e.conftest import INKWELL
+from tests.smtp_sink import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -49,3 +50,32 @@ def test_production_refuses_to_start_without_a_strong_secret(tmp_path: Path) -> 
         assert result.returncode == 2
         assert "JWT_SECRET must be set to at least 32 bytes" in result.stderr
     assert not (tmp_path / "var").exists()
+
+
+def test_mail_preview_renders_each_part_of_a_template(tmp_path: Path) -> None:
+    text = inkwell(tmp_path, "mail", "preview", "verify_email", FRONTEND_URL="https://conduit.example")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("Subject: Confirm your e-mail address for Inkwell")
+    assert "https://conduit.example/verify-email?token=" in text.stdout
+    html = inkwell(tmp_path, "mail", "preview", "new_article", "--part", "html", "--output", "preview.html")
+    assert html.returncode == 0, html.stderr
+    written = (tmp_path / "preview.html").read_text()
+    assert "<html" in written and "&amp;" in written  # the sample title's "&", escaped
+    unknown = inkwell(tmp_path, "mail", "preview", "no_such_mail")
+    assert unknown.returncode == 2 and "verify_email" in unknown.stderr
+
+
+def test_the_worker_refuses_to_run_where_it_cannot_work(tmp_path: Path) -> None:
+    embedded = inkwell(tmp_path, "worker")
+    assert embedded.returncode == 2 and "runs jobs inside `inkwell serve`" in embedded.stderr
+    production = {"INKWELL_PROFILE": "production", "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/x",
+                  "REDIS_URL": "redis://127.0.0.1:6379/0", "JWT_SECRET": "s" * 40, "PASSWORD_PEPPER": "p" * 40}
+    without_smtp = inkwell(tmp_path, "worker", **production)
+    assert without_smtp.returncode == 2 and "SMTP_HOST" in without_smtp.stderr
+
+
+def test_check_reports_an_smtp_server_that_does_not_answer(tmp_path: Path) -> None:
+    assert inkwell(tmp_path, "migrate").returncode == 0
+    checked = inkwell(tmp_path, "check", SMTP_HOST="127.0.0.1", SMTP_PORT=str(free_port()), SMTP_STARTTLS="false")
+    assert checked.returncode == 1
+    assert "smtp: unavailable" in checked.stdout and "database: ok" in checked.stdout

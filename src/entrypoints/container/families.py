@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.exports.file_store import FileExportStore
 from adapters.mail.composer import MailComposer
 from adapters.mail.file_mailer import FileMailer
+from adapters.mail.probe import SmtpProbe
 from adapters.mail.smtp_mailer import SmtpMailer
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.export_store import MemoryExportStore
@@ -210,7 +211,10 @@ class SmtpMail(containers.DeclarativeContainer):
         password=config.smtp.password, starttls=config.smtp.starttls, ssl_tls=config.smtp.ssl_tls,
         timeout=config.smtp.timeout,
     )
-    probes = providers.List()
+    probes = providers.List(providers.Factory(
+        SmtpProbe, host=config.smtp.host, port=config.smtp.port, starttls=config.smtp.starttls,
+        ssl_tls=config.smtp.ssl_tls, timeout=config.smtp.timeout,
+    ))
     close = providers.Callable(_nothing_to_do)
 
 
