@@ -68,8 +68,9 @@ class SendPasswordResetMail:
 
 
 @dataclass(frozen=True, slots=True)
-class SendPasswordChangedMail:
-    TYPE: ClassVar[str] = "send_password_changed_mail"
+class _AboutOneUser:
+    """A job whose payload is the user it is for, and who owns it."""
+
     user_id: UserId
 
     @property
@@ -82,6 +83,11 @@ class SendPasswordChangedMail:
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
         return cls(user_id=_user(payload["user_id"]))
+
+
+@dataclass(frozen=True, slots=True)
+class SendPasswordChangedMail(_AboutOneUser):
+    TYPE: ClassVar[str] = "send_password_changed_mail"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +148,8 @@ class NotifyFollowers:
 
 
 @dataclass(frozen=True, slots=True)
-class BuildExport:
+class BuildExport(_AboutOneUser):
     TYPE: ClassVar[str] = "build_export"
-    user_id: UserId
-
-    @property
-    def owner(self) -> UserId | None:
-        return self.user_id
-
-    def payload(self) -> dict[str, Any]:
-        return {"user_id": str(self.user_id)}
-
-    @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        return cls(user_id=_user(payload["user_id"]))
 
 
 @dataclass(frozen=True, slots=True)
