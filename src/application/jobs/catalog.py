@@ -204,7 +204,3 @@ def tuned(
 def job_key(kind: str, *parts: object) -> str:
     """An idempotency key: `job_key("notify", article_id, first_recipient)`."""
     return ":".join([kind, *(str(part) for part in parts)])
-
-
-def spec_of(job_type: str, payload: Mapping[str, Any]) -> JobSpec:
-    return JOB_TYPES[job_type].spec.from_payload(payload)

@@ -102,7 +102,8 @@ class RecipientQueries(Protocol):
 
 class UserDataQueries(Protocol):
     """What a user's data export holds, read a page at a time so that no account is held in memory whole.
-    Every list is in creation order, oldest first, ties broken by id."""
+    Articles and comments come oldest first, favorites in the order of their articles, follows by
+    username; ties are broken by id, so pages never skip or repeat."""
 
     async def counts(self, user_id: UserId) -> ExportCounts: ...
 

@@ -61,9 +61,9 @@ class JobStatus(Middleware):
             try:
                 return self._runtime.run(step())
             except DependencyUnavailable as error:
-                if wait is None:
+                if wait is None:  # a claim not made skips the delivery; an outcome not kept lapses with the lease
                     log.error("job_status_unwritable", extra={"job_id": str(job_id), "dependency": error.dependency})
-                    raise SkipMessage() from error
+                    return None
                 time.sleep(wait)
         return None
 
