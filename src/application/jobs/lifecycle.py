@@ -72,8 +72,9 @@ class JobLifecycle:
             job = await uow.jobs.get(job_id)
             if job is None or not job.holds(attempt):
                 return
-            job.report(progress, now=self._clock.now())
-            job.renew(now=self._clock.now(), lease=self.lease)
+            now = self._clock.now()
+            job.report(progress, now=now)
+            job.renew(now=now, lease=self.lease)
             await uow.jobs.save(job)
             await uow.commit()
 

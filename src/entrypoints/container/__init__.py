@@ -269,7 +269,6 @@ def build_container(settings: Settings) -> Container:
 
 def container_config(settings: Settings) -> dict[str, Any]:
     jwt_secret, pepper = settings.resolved_secrets()
-    job_types = JOB_TYPES
     return {
         "database_url": settings.resolved_database_url(),
         "redis_url": settings.redis_url,
@@ -301,7 +300,7 @@ def container_config(settings: Settings) -> dict[str, Any]:
         "export_dir": settings.resolved_export_dir,
         "export_ttl": timedelta(seconds=settings.export_ttl_seconds),
         "job_queue_prefix": settings.job_queue_prefix,
-        "job_queues": {name: f"{settings.job_queue_prefix}-{t.queue}" for name, t in job_types.items()},
+        "job_queues": {name: f"{settings.job_queue_prefix}-{t.queue}" for name, t in JOB_TYPES.items()},
         "job_lease": timedelta(seconds=settings.job_lease_seconds),
         "job_republish_after": timedelta(seconds=settings.job_republish_after_seconds),
         "job_max_attempts": settings.job_max_attempts,
