@@ -35,10 +35,9 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from adapters.sql.engine import create_engine as create_async_engine
-from adapters.sql.engine import create_session_factory
 from adapters.sql.migrations import upgrade
 from adapters.sql.queries import SqlArticleQueries
+from adapters.sql.reader import SqlReader
 from adapters.sql.tables import article_tags, articles, favorites, follows, profiles, tags, users
 from application.ports.queries import ArticleFilter
 from domain.ids import UserId
@@ -170,11 +169,11 @@ def listings(seeded: Seeded) -> list[tuple[str, ArticleFilter | None]]:
 async def capture_and_time(url: str, seeded: Seeded) -> list[tuple[str, str, dict[str, Any], list[float], int]]:
     """For each listing: the statement and parameters sent, the round-trip times through
     SqlArticleQueries (ms), and how many statements one call sent."""
-    engine = create_async_engine(url)
+    reader = SqlReader(url)
     sent: list[tuple[str, Any]] = []
-    event.listen(engine.sync_engine, "before_cursor_execute",
+    event.listen(reader.engine.sync_engine, "before_cursor_execute",
                  lambda _c, _cur, statement, parameters, *_: sent.append((statement, parameters)))
-    queries = SqlArticleQueries(create_session_factory(engine))
+    queries = SqlArticleQueries(reader)
     captured = []
     try:
         for name, criteria in listings(seeded):
@@ -191,7 +190,7 @@ async def capture_and_time(url: str, seeded: Seeded) -> list[tuple[str, str, dic
             statement, parameters = sent[0]
             captured.append((name, statement, parameters, timings[1:], len(sent)))
     finally:
-        await engine.dispose()
+        await reader.close()
     return captured
 
 

@@ -32,6 +32,7 @@ from adapters.sql.queries import (
     SqlTagQueries,
     SqlUserDataQueries,
 )
+from adapters.sql.reader import SqlReader
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
@@ -48,7 +49,7 @@ from application.ports.queries import (
 )
 from application.ports.tokens import TokenStore
 from domain.ids import UserId, new_user_id
-from tests.contract.databases import fresh_postgres_database, sessions_on, sqlite_url
+from tests.contract.databases import fresh_postgres_database, reader_on, sessions_on, sqlite_url
 from tests.contract.records import CREATED, a_user
 from tests.services import REDIS_URL, require_postgres, require_redis
 
@@ -99,12 +100,12 @@ def memory_storage() -> Storage:
     )
 
 
-def sql_storage(backend: str, factory: async_sessionmaker[AsyncSession]) -> Storage:
+def sql_storage(backend: str, factory: async_sessionmaker[AsyncSession], reader: SqlReader) -> Storage:
     clock = FixedClock(CREATED)
     return Storage(
-        backend, clock, lambda: SqlUnitOfWork(factory, clock), SqlAccountQueries(factory), SqlArticleQueries(factory),
-        SqlCommentQueries(factory), SqlTagQueries(factory), SqlJobQueries(factory), SqlRecipientQueries(factory),
-        SqlUserDataQueries(factory),
+        backend, clock, lambda: SqlUnitOfWork(factory, clock), SqlAccountQueries(reader), SqlArticleQueries(reader),
+        SqlCommentQueries(reader), SqlTagQueries(reader), SqlJobQueries(reader), SqlRecipientQueries(reader),
+        SqlUserDataQueries(reader),
     )
 
 
@@ -115,8 +116,8 @@ async def storage(request: pytest.FixtureRequest) -> AsyncIterator[Storage]:
         yield memory_storage()
         return
     url = str(request.getfixturevalue(f"{backend}_database"))
-    async with sessions_on(url) as factory:
-        yield sql_storage(backend, factory)
+    async with sessions_on(url) as factory, reader_on(url) as reader:
+        yield sql_storage(backend, factory, reader)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.engine import create_engine, create_session_factory
+from adapters.sql.reader import SqlReader
 from adapters.sql.tables import metadata
 from tests.services import POSTGRES_URL
 
@@ -49,3 +50,13 @@ async def sessions_on(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession
                     await connection.execute(delete(table))
         finally:
             await engine.dispose()
+
+
+@asynccontextmanager
+async def reader_on(url: str) -> AsyncIterator[SqlReader]:
+    """The read side's connection to a migrated database, closed afterwards."""
+    reader = SqlReader(url)
+    try:
+        yield reader
+    finally:
+        await reader.close()

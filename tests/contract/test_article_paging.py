@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from application.ports.queries import ArticleFilter
 from domain.paging import Page
 from tests.contract.conftest import Storage, memory_storage, sql_storage
-from tests.contract.databases import sessions_on
+from tests.contract.databases import reader_on, sessions_on
 from tests.contract.records import CREATED, an_article
 from tests.contract.stored import a_stored_user
 
@@ -23,8 +23,8 @@ async def _empty_storage(backend: str, sqlite_database: str) -> AsyncIterator[St
     if backend == "memory":
         yield memory_storage()
         return
-    async with sessions_on(sqlite_database) as factory:
-        yield sql_storage(backend, factory)
+    async with sessions_on(sqlite_database) as factory, reader_on(sqlite_database) as reader:
+        yield sql_storage(backend, factory, reader)
 
 
 async def _walk(storage: Storage, criteria: ArticleFilter, limit: int) -> tuple[list[str], set[int]]:

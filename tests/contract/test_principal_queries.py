@@ -16,7 +16,7 @@ from application.ports.queries import PrincipalQueries
 from domain.ids import new_session_id, new_user_id
 from domain.users import Role
 from tests.contract.conftest import STORAGE_BACKENDS
-from tests.contract.databases import sessions_on
+from tests.contract.databases import reader_on, sessions_on
 from tests.contract.records import a_user
 
 Bench = tuple[Callable[[], UnitOfWork], PrincipalQueries]
@@ -29,8 +29,8 @@ async def bench(request: pytest.FixtureRequest) -> AsyncIterator[Bench]:
         yield (lambda: MemoryUnitOfWork(db, FixedClock())), MemoryPrincipalQueries(db)
         return
     url = str(request.getfixturevalue(f"{request.param}_database"))
-    async with sessions_on(url) as factory:
-        yield (lambda: SqlUnitOfWork(factory, SystemClock())), SqlPrincipalQueries(factory)
+    async with sessions_on(url) as factory, reader_on(url) as reader:
+        yield (lambda: SqlUnitOfWork(factory, SystemClock())), SqlPrincipalQueries(reader)
 
 
 async def test_a_principal_carries_role_activity_and_session_cutoff(bench: Bench) -> None:

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.migrations import upgrade_async
-from tests.contract.databases import fresh_postgres_database, sessions_on, sqlite_url
+from adapters.sql.reader import SqlReader
+from tests.contract.databases import fresh_postgres_database, reader_on, sessions_on, sqlite_url
 from tests.services import require_postgres
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -30,3 +31,10 @@ async def factory(empty_database: str) -> AsyncIterator[SessionFactory]:
     await upgrade_async(empty_database)
     async with sessions_on(empty_database) as session_factory:
         yield session_factory
+
+
+@pytest.fixture
+async def reader(empty_database: str, factory: SessionFactory) -> AsyncIterator[SqlReader]:
+    """The read side's connection to the same migrated database."""
+    async with reader_on(empty_database) as reader:
+        yield reader

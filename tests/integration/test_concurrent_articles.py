@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete
 
 from adapters.sql.queries import SqlArticleQueries, SqlCommentQueries
+from adapters.sql.reader import SqlReader
 from adapters.sql.tables import articles, users
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
@@ -47,50 +48,54 @@ async def _users(factory: SessionFactory, count: int) -> list[User]:
     return stored
 
 
-def _create_article(factory: SessionFactory) -> CreateArticle:
+def _create_article(factory: SessionFactory, reader: SqlReader) -> CreateArticle:
     return CreateArticle(
-        uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(factory), clock=SystemClock()
+        uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(reader), clock=SystemClock()
     )
 
 
-async def _write(factory: SessionFactory, author: User, title: str = "Dragons") -> ArticleView:
-    return await _create_article(factory)(
+async def _write(factory: SessionFactory, reader: SqlReader, author: User, title: str = "Dragons") -> ArticleView:
+    return await _create_article(factory, reader)(
         _actor(author), title=title, description="Ever wonder how?", body="Believe", tags=["dragons"]
     )
 
 
-async def test_twenty_users_favoriting_one_article_at_once_all_count(factory: SessionFactory) -> None:
+async def test_twenty_users_favoriting_one_article_at_once_all_count(
+    factory: SessionFactory, reader: SqlReader
+) -> None:
     author, *fans = await _users(factory, FANS + 1)
-    article = await _write(factory, author)
+    article = await _write(factory, reader, author)
 
     def favorite(fan: User) -> Awaitable[ArticleView]:
-        use_case = FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(factory))
+        use_case = FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(reader))
         return use_case(_actor(fan), slug=article.slug)
 
     seen = await asyncio.gather(*(favorite(fan) for fan in fans))
 
     assert all(view.favorited for view in seen)
-    final = await SqlArticleQueries(factory).article(article.slug, viewer=None)
+    final = await SqlArticleQueries(reader).article(article.slug, viewer=None)
     assert final is not None and final.favorites_count == FANS
 
 
-async def test_two_articles_with_one_title_written_at_once_get_two_slugs(factory: SessionFactory) -> None:
+async def test_two_articles_with_one_title_written_at_once_get_two_slugs(
+    factory: SessionFactory, reader: SqlReader
+) -> None:
     author, other = await _users(factory, 2)
-    first, second = await asyncio.gather(_write(factory, author), _write(factory, other))
+    first, second = await asyncio.gather(_write(factory, reader, author), _write(factory, reader, other))
     assert first.slug != second.slug
     for written in (first, second):
-        assert await SqlArticleQueries(factory).article(written.slug, viewer=None) is not None
+        assert await SqlArticleQueries(reader).article(written.slug, viewer=None) is not None
 
 
 async def test_when_both_draw_the_same_slug_the_later_one_draws_again(
-    factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
+    factory: SessionFactory, reader: SqlReader, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     author, other = await _users(factory, 2)
     draws = iter(["dragons-aaaaaa", "dragons-aaaaaa"])
     real_slug_for: Callable[[str], str] = article_rules.slug_for
     monkeypatch.setattr(article_rules, "slug_for", lambda title: next(draws, None) or real_slug_for(title))
 
-    first, second = await asyncio.gather(_write(factory, author), _write(factory, other))
+    first, second = await asyncio.gather(_write(factory, reader, author), _write(factory, reader, other))
 
     assert "dragons-aaaaaa" in {first.slug, second.slug}
     assert first.slug != second.slug
@@ -99,9 +104,11 @@ async def test_when_both_draw_the_same_slug_the_later_one_draws_again(
 # On SQLite a writer holds the write lock from its first statement, so no other transaction can
 # delete in between; only PostgreSQL lets the row vanish under a transaction that has just read it.
 @pytest.mark.parametrize("empty_database", ["postgres"], indirect=True)
-async def test_a_favorite_of_an_article_deleted_meanwhile_is_dropped(factory: SessionFactory) -> None:
+async def test_a_favorite_of_an_article_deleted_meanwhile_is_dropped(
+    factory: SessionFactory, reader: SqlReader
+) -> None:
     author, fan = await _users(factory, 2)
-    article = await _write(factory, author)
+    article = await _write(factory, reader, author)
     async with SqlUnitOfWork(factory, SystemClock()) as uow:
         found = await uow.articles.by_slug(article.slug)
         assert found is not None
@@ -109,7 +116,7 @@ async def test_a_favorite_of_an_article_deleted_meanwhile_is_dropped(factory: Se
         await uow.favorites.add(fan.id, found.id)
         await uow.favorites.add(fan.id, found.id)
         await uow.commit()
-    use_case = FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(factory))
+    use_case = FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(reader))
     with pytest.raises(NotFound) as raised:
         await use_case(_actor(fan), slug=article.slug)
     assert raised.value.field == "article"
@@ -127,21 +134,23 @@ async def test_a_follow_of_a_user_deleted_meanwhile_is_dropped(factory: SessionF
 
 
 @pytest.mark.parametrize("empty_database", ["postgres"], indirect=True)
-async def test_a_comment_on_an_article_deleted_meanwhile_is_not_found(factory: SessionFactory) -> None:
-    author, reader = await _users(factory, 2)
-    article = await _write(factory, author)
+async def test_a_comment_on_an_article_deleted_meanwhile_is_not_found(
+    factory: SessionFactory, reader: SqlReader
+) -> None:
+    author, commenter = await _users(factory, 2)
+    article = await _write(factory, reader, author)
     with pytest.raises(NotFound) as raised:
         async with SqlUnitOfWork(factory, SystemClock()) as uow:
             found = await uow.articles.by_slug(article.slug)
             assert found is not None
             await _delete_article(factory, found.id)
-            await uow.comments.add(a_comment(found.id, reader.id))
+            await uow.comments.add(a_comment(found.id, commenter.id))
     assert raised.value.field == "article"
     use_case = AddComment(
-        uow=SqlUnitOfWork(factory, SystemClock()), comments=SqlCommentQueries(factory), clock=SystemClock()
+        uow=SqlUnitOfWork(factory, SystemClock()), comments=SqlCommentQueries(reader), clock=SystemClock()
     )
     with pytest.raises(NotFound):
-        await use_case(_actor(reader), slug=article.slug, body="Too late")
+        await use_case(_actor(commenter), slug=article.slug, body="Too late")
 
 
 async def _delete_article(factory: SessionFactory, article_id: ArticleId) -> None:

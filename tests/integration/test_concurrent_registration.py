@@ -6,6 +6,7 @@ import pytest
 
 from adapters.memory.hasher import MemoryPasswordHasher
 from adapters.sql.queries import SqlAccountQueries
+from adapters.sql.reader import SqlReader
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
 from application.accounts import account_view, new_account, store_account
@@ -43,17 +44,21 @@ def _one_won(outcomes: list[AccountView | BaseException], *, field: str) -> Acco
     return won[0]
 
 
-async def test_one_of_two_registrations_with_one_email_in_two_cases_wins(factory: SessionFactory) -> None:
+async def test_one_of_two_registrations_with_one_email_in_two_cases_wins(
+    factory: SessionFactory, reader: SqlReader
+) -> None:
     outcomes = await _race(factory, ("jake@example.com", "jake"), ("JAKE@Example.com", "jacob"))
     winner = _one_won(outcomes, field="email")
-    account = await SqlAccountQueries(factory).account(winner.user_id)
+    account = await SqlAccountQueries(reader).account(winner.user_id)
     assert account is not None and account.email == "jake@example.com"
 
 
-async def test_one_of_two_registrations_with_one_username_in_two_cases_wins(factory: SessionFactory) -> None:
+async def test_one_of_two_registrations_with_one_username_in_two_cases_wins(
+    factory: SessionFactory, reader: SqlReader
+) -> None:
     outcomes = await _race(factory, ("jake@example.com", "Jake"), ("other@example.com", "jAKE"))
     winner = _one_won(outcomes, field="username")
-    accounts = SqlAccountQueries(factory)
+    accounts = SqlAccountQueries(reader)
     profile = await accounts.profile("JAKE", viewer=None)
     assert profile is not None and profile.username == winner.username
 

@@ -15,18 +15,27 @@ READ_ONLY: dict[str, Any] = {"inkwell_read_only": True}
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
+# A read holds its connection for one round trip, so a few connections serve many requests. None are
+# opened beyond the pool for a burst: opening one costs more than waiting for a turn (see `SqlReader`).
+READ_POOL_SIZE = 10
 
-def create_engine(url: str, *, enforce_foreign_keys: bool = True) -> AsyncEngine:
+
+def create_engine(url: str, *, enforce_foreign_keys: bool = True, read_only: bool = False) -> AsyncEngine:
     """An engine for `url`. `enforce_foreign_keys=False` is for migrations only: SQLite's batch
-    table rebuilds would otherwise cascade deletes into the child tables."""
+    table rebuilds would otherwise cascade deletes into the child tables. A `read_only` engine is
+    the `SqlReader`'s: no transactions, no ping before each checkout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(parsed)
         _configure_sqlite(engine, enforce_foreign_keys=enforce_foreign_keys)
+    elif read_only:
+        engine = create_async_engine(
+            parsed, isolation_level="AUTOCOMMIT", pool_size=READ_POOL_SIZE, max_overflow=READ_POOL_SIZE
+        )
     else:
         engine = create_async_engine(parsed, pool_pre_ping=True)
     event.listen(engine.sync_engine, "handle_error", _unavailable)
-    return engine
+    return engine.execution_options(**READ_ONLY) if read_only else engine
 
 
 def _unavailable(context: ExceptionContext) -> None:

@@ -1,5 +1,6 @@
 """JWT codec on PyJWT: HS256 only, every claim required and checked, one audience per token kind."""
 
+import functools
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,9 @@ MIN_SECRET_BYTES = 32
 REQUIRED = ["exp", "iat", "iss", "aud", "sub", "jti", "type", "sid", "sxp"]
 # Mailed tokens carry no session; `bnd` binds them to an address or to the password they replace.
 REQUIRED_EMAIL = ["exp", "iat", "iss", "aud", "sub", "jti", "type", "bnd"]
+# Verified session tokens remembered per process (about 1 KB each): a client presents the same access
+# token on every request for its lifetime, and checking its signature again would tell nothing new.
+VERIFIED_TOKENS_KEPT = 1024
 
 
 class JwtCodec(TokenCodec):
@@ -30,6 +34,7 @@ class JwtCodec(TokenCodec):
         self._issuer = issuer
         self._clock = clock
         self._leeway = leeway
+        self._verified_claims = functools.lru_cache(maxsize=VERIFIED_TOKENS_KEPT)(self._claims_of)
 
     def encode(self, claims: TokenClaims) -> str:
         payload = {
@@ -46,13 +51,19 @@ class JwtCodec(TokenCodec):
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
 
     def decode(self, token: str, *, kind: TokenKind) -> TokenClaims:
+        """Only what never changes for a given token (signature, issuer, audience, claims) is remembered;
+        expiry is judged anew on every call, and a token that fails is not remembered at all."""
+        claims = self._verified_claims(token, kind)
+        self._ensure_unexpired(claims.expires_at)
+        return claims
+
+    def _claims_of(self, token: str, kind: TokenKind) -> TokenClaims:
         try:
             claims = _claims(self._verified(token, audience=self._audience(kind), required=REQUIRED))
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as error:
             raise InvalidToken() from error
         if claims.kind is not kind:
             raise InvalidToken()
-        self._ensure_unexpired(claims.expires_at)
         return claims
 
     def encode_email_token(self, claims: EmailTokenClaims) -> str:

@@ -67,6 +67,14 @@ redis.call('SET', KEYS[1], '1', 'PXAT', until_ms)
 return 1
 """
 
+# Asked on every authenticated request: one command (not a pipeline of two) costs the client less.
+_USABLE = """
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('EXISTS', KEYS[2]) == 0 then
+  return 1
+end
+return 0
+"""
+
 _ROTATIONS = {0: Rotation.UNKNOWN, 1: Rotation.ROTATED, 2: Rotation.REUSED}
 
 P = ParamSpec("P")
@@ -95,6 +103,7 @@ class RedisTokenStore(TokenStore):
         self._open = client.register_script(_OPEN)
         self._rotate = client.register_script(_ROTATE)
         self._revoke = client.register_script(_REVOKE)
+        self._usable = client.register_script(_USABLE)
 
     @_reachable
     async def open_session(
@@ -137,11 +146,8 @@ class RedisTokenStore(TokenStore):
 
     @_reachable
     async def is_usable(self, *, session_id: SessionId, token_id: str) -> bool:
-        async with self._client.pipeline(transaction=False) as pipe:
-            pipe.exists(self._session_key(session_id))
-            pipe.exists(self._revoked_key(token_id))
-            live, revoked = await pipe.execute()
-        return bool(live) and not revoked
+        usable = await self._usable(keys=[self._session_key(session_id), self._revoked_key(token_id)])
+        return bool(int(usable))
 
     def _session_key(self, session_id: SessionId | str) -> str:
         return f"{self._prefix}:session:{session_id}"

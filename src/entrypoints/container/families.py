@@ -48,6 +48,7 @@ from adapters.sql.queries import (
     SqlUserDataQueries,
 )
 from adapters.sql.queries.principals import SqlPrincipalQueries
+from adapters.sql.reader import SqlReader
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.tokens.redis_store import RedisTokenStore
@@ -63,8 +64,9 @@ def _always() -> bool:
     return True
 
 
-async def _close_sql(engine: AsyncEngine, doorbell: JobDoorbell) -> None:
+async def _close_sql(engine: AsyncEngine, reader: SqlReader, doorbell: JobDoorbell) -> None:
     await doorbell.close()
+    await reader.close()
     await engine.dispose()
 
 
@@ -86,20 +88,21 @@ class SqlStorage(containers.DeclarativeContainer):
     engine = providers.Singleton(create_engine, config.database_url)
     session_factory = providers.Singleton(create_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, session_factory, clock)
-    principals = providers.Singleton(SqlPrincipalQueries, session_factory)
-    accounts = providers.Singleton(SqlAccountQueries, session_factory)
-    articles = providers.Singleton(SqlArticleQueries, session_factory)
-    comments = providers.Singleton(SqlCommentQueries, session_factory)
-    tags = providers.Singleton(SqlTagQueries, session_factory)
-    jobs = providers.Singleton(SqlJobQueries, session_factory)
-    recipients = providers.Singleton(SqlRecipientQueries, session_factory)
-    user_data = providers.Singleton(SqlUserDataQueries, session_factory)
+    reader = providers.Singleton(SqlReader, config.database_url)
+    principals = providers.Singleton(SqlPrincipalQueries, reader)
+    accounts = providers.Singleton(SqlAccountQueries, reader)
+    articles = providers.Singleton(SqlArticleQueries, reader)
+    comments = providers.Singleton(SqlCommentQueries, reader)
+    tags = providers.Singleton(SqlTagQueries, reader)
+    jobs = providers.Singleton(SqlJobQueries, reader)
+    recipients = providers.Singleton(SqlRecipientQueries, reader)
+    user_data = providers.Singleton(SqlUserDataQueries, reader)
     doorbell = providers.Singleton(doorbell_for, config.database_url)
 
     probes = providers.List(providers.Factory(DatabaseProbe, engine))
     migrate = providers.Callable(upgrade_async, config.database_url)
     schema_is_current = providers.Callable(is_up_to_date, config.database_url)
-    close = providers.Callable(_close_sql, engine, doorbell)
+    close = providers.Callable(_close_sql, engine, reader, doorbell)
 
 
 class MemoryStorage(containers.DeclarativeContainer):

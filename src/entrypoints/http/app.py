@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
-from entrypoints.http import errors
+from entrypoints.http import errors, openapi
 from entrypoints.http.middleware import BodySizeLimit, RequestContext
 from entrypoints.http.routers import admin, articles, auth, comments, jobs, meta, profiles, tags, users
 from entrypoints.settings import Settings
@@ -60,12 +60,15 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         license_info={"name": "MIT", "identifier": "MIT"},
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # FastAPI's built-in OpenTelemetry asks on every request whether a provider has been set up;
+        # Inkwell exports no traces, so the question is not asked.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.container = container
-    container.wire(modules=[*(router.__name__ for router in ROUTERS), "entrypoints.http.auth"])
     for router in ROUTERS:
         app.include_router(router.router)
     errors.install(app)
+    openapi.install(app, [router.router for router in ROUTERS])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(

@@ -76,6 +76,23 @@ def test_expired_within_the_leeway_is_accepted() -> None:
     assert codec_at(timedelta(minutes=15, seconds=29)).decode(token, kind=TokenKind.ACCESS) == original
 
 
+def test_a_token_accepted_before_still_expires_on_time() -> None:
+    clock = FixedClock(NOW)
+    codec = JwtCodec(secret=SECRET, issuer=ISSUER, clock=clock)
+    token = codec.encode(claims(expires_in=timedelta(minutes=15)))
+    assert codec.decode(token, kind=TokenKind.ACCESS).kind is TokenKind.ACCESS
+    clock.advance(timedelta(minutes=15, seconds=30))
+    with pytest.raises(InvalidToken):
+        codec.decode(token, kind=TokenKind.ACCESS)
+
+
+def test_a_token_accepted_as_one_kind_is_still_refused_as_another() -> None:
+    token = CODEC.encode(claims(TokenKind.ACCESS))
+    assert CODEC.decode(token, kind=TokenKind.ACCESS).kind is TokenKind.ACCESS
+    with pytest.raises(InvalidToken):
+        CODEC.decode(token, kind=TokenKind.REFRESH)
+
+
 @pytest.mark.parametrize(
     ("issued", "expected"), [(TokenKind.REFRESH, TokenKind.ACCESS), (TokenKind.ACCESS, TokenKind.REFRESH)]
 )

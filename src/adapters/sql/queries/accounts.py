@@ -1,10 +1,12 @@
 """Read side of accounts: one SELECT of users joined to profiles per question."""
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from functools import cache
+from typing import Any
 
-from adapters.sql.engine import READ_ONLY
-from adapters.sql.queries.authors import profile_columns, profile_of
+from sqlalchemy import Select, bindparam, func, select
+
+from adapters.sql.queries.authors import profile_columns, profile_of, viewer_parameters
+from adapters.sql.reader import SqlReader
 from adapters.sql.tables import profiles, users
 from application.ports.queries import AccountQueries
 from application.views import AccountView, ProfileView
@@ -16,16 +18,25 @@ _with_profile = users.join(profiles, profiles.c.user_id == users.c.id)
 _account = select(
     users.c.id, users.c.email, users.c.username, users.c.role, users.c.email_verified_at, profiles.c.bio,
     profiles.c.image,
-).select_from(_with_profile)
+).select_from(_with_profile).where(users.c.id == bindparam("user_id"))
+
+
+@cache
+def _profile_statement(signed_in: bool) -> Select[Any]:
+    # The lower(username) index finds the user; `following` is an EXISTS in the same SELECT.
+    return (
+        select(*profile_columns(signed_in, users.c.id))
+        .select_from(_with_profile)
+        .where(func.lower(users.c.username) == bindparam("username"))
+    )
 
 
 class SqlAccountQueries(AccountQueries):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        self._session_factory = session_factory
+    def __init__(self, reader: SqlReader) -> None:
+        self._reader = reader
 
     async def account(self, user_id: UserId) -> AccountView | None:
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            row = (await session.execute(_account.where(users.c.id == user_id))).one_or_none()
+        row = (await self._reader.run(_account, {"user_id": user_id})).one_or_none()
         if row is None:
             return None
         return AccountView(
@@ -34,12 +45,6 @@ class SqlAccountQueries(AccountQueries):
         )
 
     async def profile(self, username: str, *, viewer: UserId | None) -> ProfileView | None:
-        # The lower(username) index finds the user; `following` is an EXISTS in the same SELECT.
-        statement = (
-            select(*profile_columns(viewer, users.c.id))
-            .select_from(_with_profile)
-            .where(func.lower(users.c.username) == username.lower())
-        )
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            row = (await session.execute(statement)).one_or_none()
+        parameters = {"username": username.lower(), **viewer_parameters(viewer)}
+        row = (await self._reader.run(_profile_statement(viewer is not None), parameters)).one_or_none()
         return None if row is None else profile_of(row)

@@ -1,9 +1,8 @@
 """Read side of jobs: one job, or a page of them by status."""
 
 from sqlalchemy import ColumnElement, RowMapping, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.sql.engine import READ_ONLY
+from adapters.sql.reader import SqlReader
 from adapters.sql.tables import jobs
 from application.ports.queries import JobQueries
 from application.views import JobPage, JobView
@@ -26,12 +25,11 @@ def _view(row: RowMapping) -> JobView:
 
 
 class SqlJobQueries(JobQueries):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        self._session_factory = session_factory
+    def __init__(self, reader: SqlReader) -> None:
+        self._reader = reader
 
     async def job(self, job_id: JobId) -> JobView | None:
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            row = (await session.execute(select(*_columns).where(jobs.c.id == job_id))).mappings().one_or_none()
+        row = (await self._reader.run(select(*_columns).where(jobs.c.id == job_id))).mappings().one_or_none()
         return None if row is None else _view(row)
 
     async def jobs(self, *, status: JobStatus | None, page: Page) -> JobPage:
@@ -40,7 +38,6 @@ class SqlJobQueries(JobQueries):
             select(*_columns).where(*conditions).order_by(jobs.c.created_at.desc(), jobs.c.id.desc())
             .limit(page.limit).offset(page.offset)
         )
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            rows = (await session.execute(statement)).mappings().all()
-            total = (await session.execute(select(func.count()).select_from(jobs).where(*conditions))).scalar_one()
+        rows = (await self._reader.run(statement)).mappings().all()
+        total = (await self._reader.run(select(func.count()).select_from(jobs).where(*conditions))).scalar_one()
         return JobPage(jobs=[_view(row) for row in rows], total=total)

@@ -1,10 +1,9 @@
 """Read side of the mail jobs: who a mail goes to, and which followers hear of a new article."""
 
 from sqlalchemy import RowMapping, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.sql.engine import READ_ONLY
 from adapters.sql.queries.articles import SqlArticleQueries
+from adapters.sql.reader import SqlReader
 from adapters.sql.tables import articles, follows, users
 from application.ports.queries import RecipientQueries
 from application.views import ArticleView, Recipient
@@ -21,19 +20,17 @@ def _of(row: RowMapping) -> Recipient:
 
 
 class SqlRecipientQueries(RecipientQueries):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        self._session_factory = session_factory
+    def __init__(self, reader: SqlReader) -> None:
+        self._reader = reader
 
     async def recipient(self, user_id: UserId) -> Recipient | None:
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            row = (await session.execute(_recipient.where(users.c.id == user_id))).mappings().one_or_none()
+        row = (await self._reader.run(_recipient.where(users.c.id == user_id))).mappings().one_or_none()
         return None if row is None else _of(row)
 
     async def recipients(self, user_ids: list[UserId]) -> list[Recipient]:
         if not user_ids:
             return []
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            rows = (await session.execute(_recipient.where(users.c.id.in_(user_ids)))).mappings().all()
+        rows = (await self._reader.run(_recipient.where(users.c.id.in_(user_ids)))).mappings().all()
         return [_of(row) for row in rows]
 
     async def notified_followers(self, author_id: UserId, *, after: UserId | None, limit: int) -> list[UserId]:
@@ -47,12 +44,10 @@ class SqlRecipientQueries(RecipientQueries):
         )
         if after is not None:
             statement = statement.where(follows.c.follower_id > after)
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            return [UserId(user_id) for user_id in (await session.execute(statement)).scalars()]
+        return [UserId(user_id) for user_id in (await self._reader.run(statement)).scalars()]
 
     async def published_article(self, article_id: ArticleId) -> ArticleView | None:
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            slug = (await session.execute(select(articles.c.slug).where(articles.c.id == article_id))).scalar()
+        slug = (await self._reader.run(select(articles.c.slug).where(articles.c.id == article_id))).scalar()
         if slug is None:
             return None
-        return await SqlArticleQueries(self._session_factory).article(slug, viewer=None)
+        return await SqlArticleQueries(self._reader).article(slug, viewer=None)

@@ -3,9 +3,8 @@
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.sql.engine import READ_ONLY
+from adapters.sql.reader import SqlReader
 from adapters.sql.tables import articles, comments, favorites, follows, profiles, users
 from application.ports.queries import UserDataQueries
 from application.views import ExportCounts, ExportedAccount, ExportedArticle, ExportedComment
@@ -15,8 +14,8 @@ from domain.users import Role
 
 
 class SqlUserDataQueries(UserDataQueries):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        self._session_factory = session_factory
+    def __init__(self, reader: SqlReader) -> None:
+        self._reader = reader
 
     async def counts(self, user_id: UserId) -> ExportCounts:
         def count(table: Any, column: Any) -> Any:
@@ -98,5 +97,4 @@ class SqlUserDataQueries(UserDataQueries):
         return [row.username for row in await self._rows(statement)]
 
     async def _rows(self, statement: Select[Any]) -> list[Any]:
-        async with self._session_factory(execution_options=READ_ONLY) as session:
-            return list((await session.execute(statement)).all())
+        return list((await self._reader.run(statement)).all())

@@ -2,8 +2,7 @@
 
 from typing import Annotated
 
-from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from application.ports.queries import ArticleFilter
 from application.use_cases.articles.create_article import CreateArticle
@@ -19,6 +18,7 @@ from domain.articles import SLUG_MAX_LENGTH
 from domain.paging import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, Page
 from entrypoints.container import Container
 from entrypoints.http.auth import CurrentActor, OptionalActor
+from entrypoints.http.dependencies import provided
 from entrypoints.http.schemas.articles import (
     Article,
     ArticleInList,
@@ -43,10 +43,9 @@ def _listing(page: ArticlePage) -> ArticleListResponse:
 
 @router.get("", response_model=ArticleListResponse, summary="List articles, newest first",
             responses=responses(401, 422, 503))
-@inject
 async def list_articles(
     viewer: OptionalActor,
-    list_articles: Annotated[ListArticles, Depends(Provide[Container.list_articles])],
+    list_articles: Annotated[ListArticles, provided(Container.list_articles)],
     tag: Name = None,
     author: Name = None,
     favorited: Name = None,
@@ -59,10 +58,9 @@ async def list_articles(
 
 @router.get("/feed", response_model=ArticleListResponse, summary="Articles by the authors you follow",
             responses=responses(401, 422, 503))
-@inject
 async def feed(
     actor: CurrentActor,
-    feed: Annotated[Feed, Depends(Provide[Container.feed])],
+    feed: Annotated[Feed, provided(Container.feed)],
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> ArticleListResponse:
@@ -71,11 +69,10 @@ async def feed(
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ArticleResponse, summary="Write an article",
              responses=responses(401, 422, 503))
-@inject
 async def create_article(
     body: NewArticleRequest,
     actor: CurrentActor,
-    create_article: Annotated[CreateArticle, Depends(Provide[Container.create_article])],
+    create_article: Annotated[CreateArticle, provided(Container.create_article)],
 ) -> ArticleResponse:
     new = body.article
     view = await create_article(actor, title=new.title, description=new.description, body=new.body,
@@ -84,21 +81,19 @@ async def create_article(
 
 
 @router.get("/{slug}", response_model=ArticleResponse, summary="Read an article", responses=responses(401, 404, 503))
-@inject
 async def get_article(
-    slug: Slug, viewer: OptionalActor, get_article: Annotated[GetArticle, Depends(Provide[Container.get_article])]
+    slug: Slug, viewer: OptionalActor, get_article: Annotated[GetArticle, provided(Container.get_article)]
 ) -> ArticleResponse:
     return ArticleResponse(article=Article.of(await get_article(viewer, slug=slug)))
 
 
 @router.put("/{slug}", response_model=ArticleResponse, summary="Edit an article (author or admin)",
             responses=responses(401, 403, 404, 422, 503))
-@inject
 async def update_article(
     slug: Slug,
     body: UpdateArticleRequest,
     actor: CurrentActor,
-    update_article: Annotated[UpdateArticle, Depends(Provide[Container.update_article])],
+    update_article: Annotated[UpdateArticle, provided(Container.update_article)],
 ) -> ArticleResponse:
     view = await update_article(actor, slug=slug, changes=body.article.changes())
     return ArticleResponse(article=Article.of(view))
@@ -106,11 +101,10 @@ async def update_article(
 
 @router.delete("/{slug}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
                summary="Delete an article (author or admin)", responses=responses(401, 403, 404, 503))
-@inject
 async def delete_article(
     slug: Slug,
     actor: CurrentActor,
-    delete_article: Annotated[DeleteArticle, Depends(Provide[Container.delete_article])],
+    delete_article: Annotated[DeleteArticle, provided(Container.delete_article)],
 ) -> Response:
     await delete_article(actor, slug=slug)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -118,21 +112,19 @@ async def delete_article(
 
 @router.post("/{slug}/favorite", response_model=ArticleResponse, summary="Favorite an article",
              responses=responses(401, 404, 503))
-@inject
 async def favorite_article(
     slug: Slug,
     actor: CurrentActor,
-    favorite_article: Annotated[FavoriteArticle, Depends(Provide[Container.favorite_article])],
+    favorite_article: Annotated[FavoriteArticle, provided(Container.favorite_article)],
 ) -> ArticleResponse:
     return ArticleResponse(article=Article.of(await favorite_article(actor, slug=slug)))
 
 
 @router.delete("/{slug}/favorite", response_model=ArticleResponse, summary="Unfavorite an article",
                responses=responses(401, 404, 503))
-@inject
 async def unfavorite_article(
     slug: Slug,
     actor: CurrentActor,
-    unfavorite_article: Annotated[UnfavoriteArticle, Depends(Provide[Container.unfavorite_article])],
+    unfavorite_article: Annotated[UnfavoriteArticle, provided(Container.unfavorite_article)],
 ) -> ArticleResponse:
     return ArticleResponse(article=Article.of(await unfavorite_article(actor, slug=slug)))

@@ -4,13 +4,13 @@ import asyncio
 from importlib.metadata import version
 from typing import Annotated
 
-from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from application.ports.health import DependencyProbe
 from entrypoints.container import Container
+from entrypoints.http.dependencies import provided
 
 router = APIRouter(tags=["meta"])
 
@@ -42,8 +42,7 @@ async def live() -> dict[str, str]:
 
 @router.get("/health/ready", response_model=Readiness, summary="Every dependency answers",
             responses={503: {"model": Readiness, "description": "A dependency does not answer"}})
-@inject
-async def ready(probes: Annotated[list[DependencyProbe], Depends(Provide[Container.probes])]) -> JSONResponse:
+async def ready(probes: Annotated[list[DependencyProbe], provided(Container.probes)]) -> JSONResponse:
     results = await asyncio.gather(*(_run(probe) for probe in probes))
     checks = dict(results)
     healthy = all(state == "ok" for state in checks.values())

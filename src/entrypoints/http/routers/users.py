@@ -2,8 +2,7 @@
 
 from typing import Annotated
 
-from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from application.use_cases.auth.log_in import LogIn
 from application.use_cases.auth.register import RegisterUser
@@ -12,6 +11,7 @@ from application.use_cases.users.get_current_user import GetCurrentUser
 from application.use_cases.users.update_user import AccountChanges, UpdateUser
 from entrypoints.container import Container
 from entrypoints.http.auth import CurrentActor
+from entrypoints.http.dependencies import provided
 from entrypoints.http.schemas.errors import responses
 from entrypoints.http.schemas.jobs import Job, JobResponse
 from entrypoints.http.schemas.users import LoginUserRequest, NewUserRequest, UpdateUserRequest, User, UserResponse
@@ -24,9 +24,8 @@ _REQUIRED_WHEN_SENT = {"email", "username", "password"}
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserResponse,
              summary="Register", responses=responses(409, 422, 503))
-@inject
 async def register(
-    body: NewUserRequest, register_user: Annotated[RegisterUser, Depends(Provide[Container.register_user])]
+    body: NewUserRequest, register_user: Annotated[RegisterUser, provided(Container.register_user)]
 ) -> UserResponse:
     signed_in = await register_user(email=body.user.email, username=body.user.username, password=body.user.password)
     tokens = signed_in.tokens
@@ -34,8 +33,7 @@ async def register(
 
 
 @router.post("/users/login", response_model=UserResponse, summary="Log in", responses=responses(401, 422, 503))
-@inject
-async def log_in(body: LoginUserRequest, log_in: Annotated[LogIn, Depends(Provide[Container.log_in])]) -> UserResponse:
+async def log_in(body: LoginUserRequest, log_in: Annotated[LogIn, provided(Container.log_in)]) -> UserResponse:
     signed_in = await log_in(email=body.user.email, password=body.user.password)
     tokens = signed_in.tokens
     return UserResponse(user=User.of(signed_in.account, token=tokens.access_token, refresh_token=tokens.refresh_token))
@@ -43,11 +41,10 @@ async def log_in(body: LoginUserRequest, log_in: Annotated[LogIn, Depends(Provid
 
 @router.get("/user", response_model=UserResponse, response_model_exclude_none=False, summary="Current user",
             responses=responses(401, 503))
-@inject
 async def current_user(
     actor: CurrentActor,
     request: Request,
-    get_current_user: Annotated[GetCurrentUser, Depends(Provide[Container.get_current_user])],
+    get_current_user: Annotated[GetCurrentUser, provided(Container.get_current_user)],
 ) -> UserResponse:
     account = await get_current_user(actor)
     return UserResponse(user=User.of(account, token=request.state.token))
@@ -56,12 +53,11 @@ async def current_user(
 @router.put("/user", response_model=UserResponse, summary="Update current user",
             description="A new password ends every other session of the user; this one stays signed in.",
             responses=responses(401, 409, 422, 503))
-@inject
 async def update_user(
     body: UpdateUserRequest,
     actor: CurrentActor,
     request: Request,
-    update_user: Annotated[UpdateUser, Depends(Provide[Container.update_user])],
+    update_user: Annotated[UpdateUser, provided(Container.update_user)],
 ) -> UserResponse:
     sent = {name: getattr(body.user, name) for name in body.user.model_fields_set}
     changes = AccountChanges(**{
@@ -80,11 +76,10 @@ async def update_user(
                               "headers": {"Location": {"description": "The job's URL, to follow its progress",
                                                        "schema": {"type": "string"}}}},
                         **responses(401, 503)})
-@inject
 async def request_export(
     actor: CurrentActor,
     response: Response,
-    request_export: Annotated[RequestExport, Depends(Provide[Container.request_export])],
+    request_export: Annotated[RequestExport, provided(Container.request_export)],
 ) -> JobResponse:
     job = await request_export(actor)
     response.headers["Location"] = f"/api/jobs/{job.id}"
