@@ -70,6 +70,10 @@ async def _close_sql(engine: AsyncEngine, reader: SqlReader, doorbell: JobDoorbe
     await engine.dispose()
 
 
+async def _close_hasher(hasher: BcryptPasswordHasher) -> None:
+    hasher.close()
+
+
 async def _close_redis(client: Redis) -> None:
     await client.aclose()
 
@@ -258,7 +262,7 @@ class BcryptHashing(containers.DeclarativeContainer):
     config = providers.Configuration()
 
     hasher = providers.Singleton(BcryptPasswordHasher, pepper=config.password_pepper, rounds=config.bcrypt_rounds)
-    close = providers.Callable(_nothing_to_do)
+    close = providers.Callable(_close_hasher, hasher)
 
 
 class MemoryHashing(containers.DeclarativeContainer):

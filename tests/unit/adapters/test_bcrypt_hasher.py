@@ -1,10 +1,15 @@
 """BcryptPasswordHasher: peppered pre-hash, so every password is hashed whole; cheap rounds for speed."""
 
+import asyncio
+import os
+import sys
+import threading
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.security.bcrypt_hasher import BcryptPasswordHasher
+from adapters.security.bcrypt_hasher import HASHING_NICENESS, BcryptPasswordHasher
 from domain.passwords import MAX_LENGTH, MIN_LENGTH
 
 HASHER = BcryptPasswordHasher(pepper="unit-test-pepper", rounds=4)
@@ -75,3 +80,18 @@ async def test_any_valid_password_round_trips(password: str) -> None:
     hashed = await HASHER.hash(password)
     assert await HASHER.verify(password, hashed)
     assert not await HASHER.verify(password + "x", hashed)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a niceness per thread is Linux's")
+async def test_hashing_runs_on_its_own_threads_at_a_lower_priority_than_the_event_loop() -> None:
+    hasher = BcryptPasswordHasher(pepper="unit-test-pepper", rounds=4, threads=2)
+    try:
+        await asyncio.gather(*(hasher.hash("correct horse battery") for _ in range(4)))
+        hashing = [thread for thread in threading.enumerate() if thread.name.startswith("bcrypt")]
+        loop_priority = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert hashing
+        for thread in hashing:
+            assert thread.native_id is not None
+            assert os.getpriority(os.PRIO_PROCESS, thread.native_id) == min(19, loop_priority + HASHING_NICENESS)
+    finally:
+        hasher.close()
