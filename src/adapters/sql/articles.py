@@ -50,7 +50,8 @@ class SqlArticleRepository(ArticleRepository):
         # and cannot deadlock; ON CONFLICT makes the second one wait for the first, then skip.
         names = sorted(article.tags)
         await self._session.execute(insert_or_ignore(self._session, tags, [{"name": name} for name in names]))
-        linked = select(literal(article.id, Uuid), tags.c.id).where(tags.c.name.in_(names))
+        # In tag order, so that the counting trigger (migration 0004) locks tags in one order for every writer.
+        linked = select(literal(article.id, Uuid), tags.c.id).where(tags.c.name.in_(names)).order_by(tags.c.id)
         await self._session.execute(insert(article_tags).from_select(["article_id", "tag_id"], linked))
 
 

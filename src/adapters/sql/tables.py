@@ -77,6 +77,9 @@ users = Table(
     Column("kept_session_id", Uuid, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Kept by triggers (migration 0004), for the totals of an author's and a fan's listings.
+    Column("articles_count", Integer, nullable=False, server_default="0"),
+    Column("favorites_count", Integer, nullable=False, server_default="0"),
 )
 # Usernames keep the case their owner chose but are unique whatever the case.
 USERNAME_INDEX = "uq_users_username_lower"
@@ -136,6 +139,16 @@ tags = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(TAG_MAX_LENGTH), nullable=False, unique=True),
+    # Kept by a trigger (migration 0004), for the total of a tag's listing.
+    Column("articles_count", Integer, nullable=False, server_default="0"),
+)
+
+# One row (id 1), kept by a trigger (migration 0004): the number of articles, the total of the plain listing.
+article_totals = Table(
+    "article_totals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("articles", BigInteger, nullable=False),
 )
 
 article_tags = Table(
