@@ -5,16 +5,14 @@ Every family offers `probes` (what readiness checks) and `close` (what shutdown 
 container closes and probes whatever was chosen without knowing which it was.
 """
 
+from typing import Any
+
 from dependency_injector import containers, providers
 from dramatiq.broker import Broker
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.exports.file_store import FileExportStore
-from adapters.mail.composer import MailComposer
-from adapters.mail.file_mailer import FileMailer
-from adapters.mail.probe import SmtpProbe
-from adapters.mail.smtp_mailer import SmtpMailer
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.export_store import MemoryExportStore
 from adapters.memory.hasher import MemoryPasswordHasher
@@ -37,7 +35,6 @@ from adapters.queue.probe import BrokerProbe
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.sql.doorbell import doorbell_for
 from adapters.sql.engine import create_engine, create_session_factory
-from adapters.sql.migrations import is_up_to_date, upgrade_async
 from adapters.sql.queries import (
     SqlAccountQueries,
     SqlArticleQueries,
@@ -54,6 +51,45 @@ from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.tokens.redis_store import RedisTokenStore
 from application.ports.clock import Clock
 from application.ports.jobs import JobDoorbell
+
+# Mail (SMTP, templating) and migrations (Alembic, Mako) are imported when first used, not with the
+# container: API processes never send mail and rarely migrate, and the two weigh about 20 MB each.
+
+
+def _composer(**settings: Any) -> Any:
+    from adapters.mail.composer import MailComposer
+
+    return MailComposer(**settings)
+
+
+def _smtp_mailer(**settings: Any) -> Any:
+    from adapters.mail.smtp_mailer import SmtpMailer
+
+    return SmtpMailer(**settings)
+
+
+def _file_mailer(**settings: Any) -> Any:
+    from adapters.mail.file_mailer import FileMailer
+
+    return FileMailer(**settings)
+
+
+def _smtp_probe(**settings: Any) -> Any:
+    from adapters.mail.probe import SmtpProbe
+
+    return SmtpProbe(**settings)
+
+
+async def _migrate(url: str) -> None:
+    from adapters.sql.migrations import upgrade_async
+
+    await upgrade_async(url)
+
+
+def _schema_is_current(url: str) -> bool:
+    from adapters.sql.migrations import is_up_to_date
+
+    return is_up_to_date(url)
 
 
 async def _nothing_to_do() -> None:
@@ -104,8 +140,8 @@ class SqlStorage(containers.DeclarativeContainer):
     doorbell = providers.Singleton(doorbell_for, config.database_url)
 
     probes = providers.List(providers.Factory(DatabaseProbe, engine))
-    migrate = providers.Callable(upgrade_async, config.database_url)
-    schema_is_current = providers.Callable(is_up_to_date, config.database_url)
+    migrate = providers.Callable(_migrate, config.database_url)
+    schema_is_current = providers.Callable(_schema_is_current, config.database_url)
     close = providers.Callable(_close_sql, engine, reader, doorbell)
 
 
@@ -211,15 +247,15 @@ class SmtpMail(containers.DeclarativeContainer):
     config = providers.Configuration()
 
     composer = providers.Singleton(
-        MailComposer, product="Inkwell", frontend_url=config.frontend_url, sender=config.smtp.sender
+        _composer, product="Inkwell", frontend_url=config.frontend_url, sender=config.smtp.sender
     )
     mailer = providers.Singleton(
-        SmtpMailer, composer=composer, host=config.smtp.host, port=config.smtp.port, username=config.smtp.username,
+        _smtp_mailer, composer=composer, host=config.smtp.host, port=config.smtp.port, username=config.smtp.username,
         password=config.smtp.password, starttls=config.smtp.starttls, ssl_tls=config.smtp.ssl_tls,
         timeout=config.smtp.timeout,
     )
     probes = providers.List(providers.Factory(
-        SmtpProbe, host=config.smtp.host, port=config.smtp.port, starttls=config.smtp.starttls,
+        _smtp_probe, host=config.smtp.host, port=config.smtp.port, starttls=config.smtp.starttls,
         ssl_tls=config.smtp.ssl_tls, timeout=config.smtp.timeout,
     ))
     close = providers.Callable(_nothing_to_do)
@@ -231,9 +267,9 @@ class FileMail(containers.DeclarativeContainer):
     config = providers.Configuration()
 
     composer = providers.Singleton(
-        MailComposer, product="Inkwell", frontend_url=config.frontend_url, sender=config.smtp.sender
+        _composer, product="Inkwell", frontend_url=config.frontend_url, sender=config.smtp.sender
     )
-    mailer = providers.Singleton(FileMailer, directory=config.mail_dir, composer=composer)
+    mailer = providers.Singleton(_file_mailer, directory=config.mail_dir, composer=composer)
     probes = providers.List()
     close = providers.Callable(_nothing_to_do)
 
