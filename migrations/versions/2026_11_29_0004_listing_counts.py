@@ -19,8 +19,8 @@ down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# What one inserted row of each table adds to the counts; a deleted row (OLD) takes the same away.
-# The totals row is upserted, so that it comes back if something emptied its table.
+# SQLite counts row by row: what one inserted row of each table adds to the counts; a deleted row (OLD)
+# takes the same away. The totals row is upserted, so that it comes back if something emptied its table.
 COUNTED = {
     "articles": [
         "UPDATE users SET articles_count = articles_count {sign} 1 WHERE id = {row}.author_id",
@@ -52,14 +52,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in COUNTED:
-            op.execute(f"DROP TRIGGER counted_{table} ON {table}")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table in COUNTED:
+        for event in ("insert", "delete"):
+            op.execute(f"DROP TRIGGER counted_{table}_{event}" + (f" ON {table}" if postgresql else ""))
+        if postgresql:
             op.execute(f"DROP FUNCTION count_{table}()")
-    else:
-        for table in COUNTED:
-            op.execute(f"DROP TRIGGER counted_{table}_insert")
-            op.execute(f"DROP TRIGGER counted_{table}_delete")
     # Not in a batch: SQLite (3.35 and later) drops a column in place, where a batch would rebuild `users`
     # without its lower(username) index, which cannot be reflected.
     for table, column in (("tags", "articles_count"), ("users", "favorites_count"), ("users", "articles_count")):
@@ -72,23 +70,44 @@ def _changes(row: str, sign: str, table: str) -> list[str]:
     return [statement.format(row=row, sign=sign) for statement in COUNTED[table]]
 
 
+# PostgreSQL counts once per statement, from the statement's changed rows (a transition table), so that a
+# bulk load or a cascade makes one update per counted row, not one per changed row; the counted rows
+# are locked in key order first, so that concurrent writers cannot deadlock on them.
+POSTGRESQL_COUNTED = {
+    "articles": """
+    PERFORM 1 FROM users WHERE id IN (SELECT author_id FROM changed) ORDER BY id FOR UPDATE;
+    UPDATE users SET articles_count = articles_count + sign * n
+      FROM (SELECT author_id, count(*) AS n FROM changed GROUP BY author_id) AS counted
+     WHERE users.id = counted.author_id;
+    INSERT INTO article_totals (id, articles) SELECT 1, sign * count(*) FROM changed
+      ON CONFLICT (id) DO UPDATE SET articles = article_totals.articles + EXCLUDED.articles;""",
+    "article_tags": """
+    PERFORM 1 FROM tags WHERE id IN (SELECT tag_id FROM changed) ORDER BY id FOR UPDATE;
+    UPDATE tags SET articles_count = articles_count + sign * n
+      FROM (SELECT tag_id, count(*) AS n FROM changed GROUP BY tag_id) AS counted
+     WHERE tags.id = counted.tag_id;""",
+    "favorites": """
+    PERFORM 1 FROM users WHERE id IN (SELECT user_id FROM changed) ORDER BY id FOR UPDATE;
+    UPDATE users SET favorites_count = favorites_count + sign * n
+      FROM (SELECT user_id, count(*) AS n FROM changed GROUP BY user_id) AS counted
+     WHERE users.id = counted.user_id;""",
+}
+
+
 def _postgresql_triggers() -> None:
-    for table in COUNTED:
-        inserted = ";\n    ".join(_changes("NEW", "+", table))
-        deleted = ";\n    ".join(_changes("OLD", "-", table))
+    for table, body in POSTGRESQL_COUNTED.items():
         op.execute(f"""
 CREATE FUNCTION count_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {inserted};
-  ELSE
-    {deleted};
-  END IF;
+DECLARE
+  sign integer := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
+BEGIN{body}
   RETURN NULL;
 END
 $$""")
-        op.execute(f"CREATE TRIGGER counted_{table} AFTER INSERT OR DELETE ON {table} "
-                   f"FOR EACH ROW EXECUTE FUNCTION count_{table}()")
+        op.execute(f"CREATE TRIGGER counted_{table}_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS changed "
+                   f"FOR EACH STATEMENT EXECUTE FUNCTION count_{table}()")
+        op.execute(f"CREATE TRIGGER counted_{table}_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS changed "
+                   f"FOR EACH STATEMENT EXECUTE FUNCTION count_{table}()")
 
 
 def _sqlite_triggers() -> None:
