@@ -1,6 +1,7 @@
 """ArticleQueries contract: one article, and pages of articles newest first (ties by id), filtered,
 counted across pages, with the viewer's flags and the number of users who favorited each."""
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
@@ -208,3 +209,31 @@ async def test_uncommitted_articles_are_not_listed(storage: Storage) -> None:
         await uow.articles.add(an_article(jake.id))
         page = await storage.articles.articles(ArticleFilter(), Page(), viewer=None)
     assert (page.articles, page.total) == ([], 0)
+
+
+async def _walk(read: Callable[[Page], Awaitable[ArticlePage]], limit: int) -> list[str]:
+    slugs: list[str] = []
+    while True:
+        page = await read(Page(limit=limit, offset=len(slugs)))
+        slugs.extend(_slugs(page))
+        if len(page.articles) < limit:
+            return slugs
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 7])
+async def test_feed_and_tag_pages_walk_every_article_once_newest_first_ties_by_id(storage: Storage, limit: int) -> None:
+    jake, jane, reader = await _everyone(storage)
+    stranger = await a_stored_user(storage, "stranger")
+    written = []
+    # Interleaved authors and shared instants, so that a page boundary falls inside a tie.
+    for minute, author in enumerate([jake, jane, stranger, jake, jane, jake, stranger, jane]):
+        for tags in (["dragons"], ["training"]):
+            written.append(await a_stored_article(storage, author, tags=tags, now=CREATED + _at(minute // 2)))
+    await follow(storage, reader, jake)
+    await follow(storage, reader, jane)
+    followed = [article for article in written if article.author_id != stranger.id]
+    feed = await _walk(lambda page: storage.articles.feed(page, viewer=reader.id), limit)
+    assert feed == _newest_first(*followed)
+    tagged = [article for article in written if article.tags == ("dragons",)]
+    by_tag = await _walk(lambda page: storage.articles.articles(ArticleFilter(tag="dragons"), page, viewer=None), limit)
+    assert by_tag == _newest_first(*tagged)

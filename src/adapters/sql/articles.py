@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.conflicts import is_missing_reference
 from adapters.sql.mapping import article_from_row, article_row, comment_from_row, comment_row
-from adapters.sql.tables import article_tags, articles, comments, tags
+from adapters.sql.tables import UtcDateTime, article_tags, articles, comments, tags
 from adapters.sql.writes import insert_or_ignore, upsert, write
 from application.ports.persistence import ArticleRepository, CommentRepository
 from domain.articles import Article, Comment
@@ -51,8 +51,13 @@ class SqlArticleRepository(ArticleRepository):
         names = sorted(article.tags)
         await self._session.execute(insert_or_ignore(self._session, tags, [{"name": name} for name in names]))
         # In tag order, so that the counting trigger (migration 0004) locks tags in one order for every writer.
-        linked = select(literal(article.id, Uuid), tags.c.id).where(tags.c.name.in_(names)).order_by(tags.c.id)
-        await self._session.execute(insert(article_tags).from_select(["article_id", "tag_id"], linked))
+        linked = (
+            select(literal(article.id, Uuid), tags.c.id, literal(article.created_at, UtcDateTime))
+            .where(tags.c.name.in_(names))
+            .order_by(tags.c.id)
+        )
+        columns = ["article_id", "tag_id", "article_created_at"]
+        await self._session.execute(insert(article_tags).from_select(columns, linked))
 
 
 class SqlCommentRepository(CommentRepository):

@@ -1,15 +1,23 @@
-"""Listing counts kept by the database: articles in all, per author and per tag, and favorites per user.
+"""Listings at scale: counts kept by the database, and a tag's articles in newest-first order.
 
 A listing's `articlesCount` counted its matches on every request, which costs in proportion to the
-matches: about 6 ms for 100,000 articles on PostgreSQL. Triggers keep the counts instead, in the
-transaction of each change, cascaded deletes included, so they cannot drift from the rows.
+matches: about 6 ms for 100,000 articles on PostgreSQL. Triggers keep the counts instead (articles in
+all, per author and per tag, favorites per user), in the transaction of each change, cascaded deletes
+included, so they cannot drift from the rows.
+
+A tag's page walked the newest-first index of all articles until it met enough of the tag's: 20 ms
+for a tag on 0.5 % of 100,000 articles. Tag links now carry their article's creation time, which never
+changes, and an index serves a tag's page as one range.
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-29
 """
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -41,6 +49,13 @@ def upgrade() -> None:
     )
     for table, column in (("users", "articles_count"), ("users", "favorites_count"), ("tags", "articles_count")):
         op.add_column(table, sa.Column(column, sa.Integer(), nullable=False, server_default="0"))
+    op.add_column("article_tags", sa.Column("article_created_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE article_tags SET article_created_at = "
+               "(SELECT created_at FROM articles WHERE articles.id = article_tags.article_id)")
+    with _article_tags_rebuilt() as batch:
+        batch.alter_column("article_created_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+    op.create_index("ix_article_tags_tag_id_newest", "article_tags",
+                    ["tag_id", sa.text("article_created_at DESC"), sa.text("article_id DESC")])
     op.execute("INSERT INTO article_totals (id, articles) SELECT 1, count(*) FROM articles")
     op.execute("UPDATE users SET articles_count = (SELECT count(*) FROM articles WHERE author_id = users.id), "
                "favorites_count = (SELECT count(*) FROM favorites WHERE user_id = users.id)")
@@ -63,6 +78,9 @@ def downgrade() -> None:
     for table, column in (("tags", "articles_count"), ("users", "favorites_count"), ("users", "articles_count")):
         op.drop_column(table, column)
     op.drop_table("article_totals")
+    op.drop_index("ix_article_tags_tag_id_newest", table_name="article_tags")
+    with _article_tags_rebuilt() as batch:
+        batch.drop_column("article_created_at")
 
 
 def _changes(row: str, sign: str, table: str) -> list[str]:
@@ -116,3 +134,13 @@ def _sqlite_triggers() -> None:
         for event, row, sign in (("insert", "NEW", "+"), ("delete", "OLD", "-")):
             body = "".join(f"  {statement};\n" for statement in _changes(row, sign, table))
             op.execute(f"CREATE TRIGGER counted_{table}_{event} AFTER {event.upper()} ON {table}\nBEGIN\n{body}END")
+
+
+@contextmanager
+def _article_tags_rebuilt() -> Iterator[Any]:
+    """SQLite changes a column by rebuilding the table, which reflects the tables it refers to; the
+    lower(username) index of `users` cannot be reflected and is not touched, so its warning says nothing."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+        with op.batch_alter_table("article_tags") as batch:
+            yield batch
