@@ -90,22 +90,24 @@ def _changes(row: str, sign: str, table: str) -> list[str]:
 
 # PostgreSQL counts once per statement, from the statement's changed rows (a transition table), so that a
 # bulk load or a cascade makes one update per counted row, not one per changed row; the counted rows
-# are locked in key order first, so that concurrent writers cannot deadlock on them.
+# are locked in key order first, so that concurrent writers cannot deadlock on them. The lock is FOR NO
+# KEY UPDATE, what the UPDATE takes anyway: the inserts' foreign-key checks hold KEY SHARE on the same
+# rows, which FOR UPDATE would wait for, so that two writers sharing an author or a tag would deadlock.
 POSTGRESQL_COUNTED = {
     "articles": """
-    PERFORM 1 FROM users WHERE id IN (SELECT author_id FROM changed) ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM users WHERE id IN (SELECT author_id FROM changed) ORDER BY id FOR NO KEY UPDATE;
     UPDATE users SET articles_count = articles_count + sign * n
       FROM (SELECT author_id, count(*) AS n FROM changed GROUP BY author_id) AS counted
      WHERE users.id = counted.author_id;
     INSERT INTO article_totals (id, articles) SELECT 1, sign * count(*) FROM changed
       ON CONFLICT (id) DO UPDATE SET articles = article_totals.articles + EXCLUDED.articles;""",
     "article_tags": """
-    PERFORM 1 FROM tags WHERE id IN (SELECT tag_id FROM changed) ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM tags WHERE id IN (SELECT tag_id FROM changed) ORDER BY id FOR NO KEY UPDATE;
     UPDATE tags SET articles_count = articles_count + sign * n
       FROM (SELECT tag_id, count(*) AS n FROM changed GROUP BY tag_id) AS counted
      WHERE tags.id = counted.tag_id;""",
     "favorites": """
-    PERFORM 1 FROM users WHERE id IN (SELECT user_id FROM changed) ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM users WHERE id IN (SELECT user_id FROM changed) ORDER BY id FOR NO KEY UPDATE;
     UPDATE users SET favorites_count = favorites_count + sign * n
       FROM (SELECT user_id, count(*) AS n FROM changed GROUP BY user_id) AS counted
      WHERE users.id = counted.user_id;""",

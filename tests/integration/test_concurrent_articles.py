@@ -14,6 +14,7 @@ from adapters.sql.tables import articles, users
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
 from application.actor import Actor
+from application.ports.queries import ArticleFilter
 from application.use_cases.articles.create_article import CreateArticle
 from application.use_cases.articles.favorite_article import FavoriteArticle
 from application.use_cases.comments.add_comment import AddComment
@@ -21,6 +22,7 @@ from application.views import ArticleView
 from domain import articles as article_rules
 from domain.errors import NotFound
 from domain.ids import ArticleId, UserId, new_session_id
+from domain.paging import Page
 from domain.sessions import TokenClaims, TokenKind
 from domain.users import Role, User
 from tests.contract.records import a_comment, a_profile, a_user
@@ -75,6 +77,33 @@ async def test_twenty_users_favoriting_one_article_at_once_all_count(
     assert all(view.favorited for view in seen)
     final = await SqlArticleQueries(reader).article(article.slug, viewer=None)
     assert final is not None and final.favorites_count == FANS
+
+
+async def test_one_author_writing_and_one_fan_favoriting_many_articles_at_once_all_succeed_and_count(
+    factory: SessionFactory, reader: SqlReader
+) -> None:
+    """The counting triggers lock the author's, the fan's and the tags' rows: writers sharing them wait
+    for each other, and none deadlocks."""
+    author, fan = await _users(factory, 2)
+    written = await asyncio.gather(*(
+        _create_article(factory, reader)(
+            _actor(author), title=f"Dragons {n}", description="Ever wonder how?", body="Believe",
+            tags=["dragons", "training", f"part-{n % 3}"],
+        )
+        for n in range(FANS)
+    ))
+    liked = await asyncio.gather(*(
+        FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(reader))(
+            _actor(fan), slug=article.slug
+        )
+        for article in written
+    ))
+    assert all(view.favorited for view in liked)
+    queries = SqlArticleQueries(reader)
+    assert (await queries.articles(ArticleFilter(author=author.username.value), Page(limit=1), viewer=None)).total == FANS
+    assert (await queries.articles(ArticleFilter(tag="dragons"), Page(limit=1), viewer=None)).total == FANS
+    assert (await queries.articles(ArticleFilter(favorited_by=fan.username.value), Page(limit=1), viewer=None)).total == FANS
+    assert (await queries.articles(ArticleFilter(), Page(limit=1), viewer=None)).total == FANS
 
 
 async def test_two_articles_with_one_title_written_at_once_get_two_slugs(
