@@ -12,8 +12,9 @@ The tables are reflected (`MetaData().reflect`), not imported from the tree unde
 seeds an older commit: columns it does not know get a neutral value when they are NOT NULL without a
 default, and columns the tree does not have are left out. Counts a tree keeps beside the rows (articles per
 author and tag, favorites per user, the article total) are checked after the load and computed where the
-database did not keep them: on PostgreSQL the row triggers that keep them are off during the COPY (they would
-make it quadratic), on SQLite they stay on.
+database did not keep them: on PostgreSQL the triggers that keep them are off during the COPY and the counts
+are computed once afterwards (an earlier form of those triggers counted row by row, which made a bulk load
+quadratic); on SQLite they stay on.
 
 Proportions for N articles: N/10 authors among N/5 users, a pool of 200 tags with Zipf-like popularity,
 1-4 tags per article, ~3 favorites per article, ~10 follows per user, ~N/2 comments (and 12 on the article

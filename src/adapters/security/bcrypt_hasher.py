@@ -61,9 +61,11 @@ class BcryptPasswordHasher(PasswordHasher):
         return base64.b64encode(hmac.new(self._pepper, plain.encode(), hashlib.sha384).digest())
 
 
-# Nice 10 weighs about a tenth of a normal thread in Linux's scheduler: request handling wins a contested
-# core nine times in ten, while log-ins still progress on a saturated machine.
-HASHING_NICENESS = 10
+# Nice 19 weighs about 1/70 of a normal thread in Linux's scheduler: request handling (and PostgreSQL
+# and Redis beside it) take whatever CPU they need, log-ins the rest; alone, a log-in is as fast as ever.
+# With nice 10 (a tenth), `scripts/bench` measured the current user at 77 % of its throughput alone
+# during a storm of log-ins on 2 cores.
+HASHING_NICENESS = 19
 
 
 def _yield_to_requests() -> None:

@@ -1,5 +1,6 @@
 """The FastAPI application: routers, middleware, error handlers and the container's lifetime."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -46,9 +47,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # What start-up built lives as long as the process: moved out of the collector's generations,
+        # it is not traversed again by every full collection, which shortens the pauses behind p99.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             await close_resources(container)
 
     app = FastAPI(
