@@ -466,13 +466,15 @@ def _write_all(writer: _Writer, plan: Plan, reader: Account, storm: Account,
         {"id": a.id, "slug": a.slug, "author_id": ids[a.author], "title": a.title, "description": a.description,
          "body": body(plan, a), "tag_list": [plan.tags[t] for t in a.tags], "created_at": a.created_at,
          "updated_at": a.created_at} for a in plan.articles))
-    # `article_created_at`: the copy of the article's time that later trees keep on the link (left out before).
+    # `article_created_at`: the copy of the article's time that later trees keep on tag links and favorites
+    # (left out for trees without it).
     counts["article_tags"] = writer.insert("article_tags", (
         {"article_id": a.id, "tag_id": tag_ids[plan.tags[t]], "article_created_at": a.created_at}
         for a in plan.articles for t in a.tags))
-    favorites = [(ids[u], plan.articles[a].id) for u, a in plan.favorites]
-    favorites += [(reader_id, plan.articles[a].id) for a in plan.reader_favorites]
-    counts["favorites"] = writer.insert("favorites", ({"user_id": u, "article_id": a} for u, a in favorites))
+    favorites = [(ids[u], plan.articles[a]) for u, a in plan.favorites]
+    favorites += [(reader_id, plan.articles[a]) for a in plan.reader_favorites]
+    counts["favorites"] = writer.insert("favorites", (
+        {"user_id": u, "article_id": a.id, "article_created_at": a.created_at} for u, a in favorites))
     follows = [(ids[f], ids[e]) for f, e in plan.follows] + [(reader_id, ids[e]) for e in plan.reader_follows]
     counts["follows"] = writer.insert("follows", ({"follower_id": f, "followee_id": e} for f, e in follows))
     counts["comments"] = writer.insert("comments", (

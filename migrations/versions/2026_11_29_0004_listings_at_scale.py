@@ -6,8 +6,8 @@ all, per author and per tag, favorites per user), in the transaction of each cha
 included, so they cannot drift from the rows.
 
 A tag's page walked the newest-first index of all articles until it met enough of the tag's: 20 ms
-for a tag on 0.5 % of 100,000 articles. Tag links now carry their article's creation time, which never
-changes, and an index serves a tag's page as one range.
+for a tag on 0.5 % of 100,000 articles; a fan's favorites likewise. Tag links and favorites now carry
+their article's creation time, which never changes, and an index serves each such page as one range.
 
 Revision ID: 0004
 Revises: 0003
@@ -40,6 +40,13 @@ COUNTED = {
 }
 
 
+# Link tables whose rows copy their article's creation time, with the index that pages them newest first.
+NEWEST_FIRST_LINKS = [
+    ("article_tags", "ix_article_tags_tag_id_newest", "tag_id"),
+    ("favorites", "ix_favorites_user_id_newest", "user_id"),
+]
+
+
 def upgrade() -> None:
     op.create_table(
         "article_totals",
@@ -49,13 +56,13 @@ def upgrade() -> None:
     )
     for table, column in (("users", "articles_count"), ("users", "favorites_count"), ("tags", "articles_count")):
         op.add_column(table, sa.Column(column, sa.Integer(), nullable=False, server_default="0"))
-    op.add_column("article_tags", sa.Column("article_created_at", sa.DateTime(timezone=True), nullable=True))
-    op.execute("UPDATE article_tags SET article_created_at = "
-               "(SELECT created_at FROM articles WHERE articles.id = article_tags.article_id)")
-    with _article_tags_rebuilt() as batch:
-        batch.alter_column("article_created_at", existing_type=sa.DateTime(timezone=True), nullable=False)
-    op.create_index("ix_article_tags_tag_id_newest", "article_tags",
-                    ["tag_id", sa.text("article_created_at DESC"), sa.text("article_id DESC")])
+    for table, index, owner in NEWEST_FIRST_LINKS:
+        op.add_column(table, sa.Column("article_created_at", sa.DateTime(timezone=True), nullable=True))
+        op.execute(f"UPDATE {table} SET article_created_at = "  # noqa: S608 - names from the list above
+                   f"(SELECT created_at FROM articles WHERE articles.id = {table}.article_id)")
+        with _rebuilt(table) as batch:
+            batch.alter_column("article_created_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+        op.create_index(index, table, [owner, sa.text("article_created_at DESC"), sa.text("article_id DESC")])
     op.execute("INSERT INTO article_totals (id, articles) SELECT 1, count(*) FROM articles")
     op.execute("UPDATE users SET articles_count = (SELECT count(*) FROM articles WHERE author_id = users.id), "
                "favorites_count = (SELECT count(*) FROM favorites WHERE user_id = users.id)")
@@ -78,9 +85,10 @@ def downgrade() -> None:
     for table, column in (("tags", "articles_count"), ("users", "favorites_count"), ("users", "articles_count")):
         op.drop_column(table, column)
     op.drop_table("article_totals")
-    op.drop_index("ix_article_tags_tag_id_newest", table_name="article_tags")
-    with _article_tags_rebuilt() as batch:
-        batch.drop_column("article_created_at")
+    for table, index, _ in NEWEST_FIRST_LINKS:
+        op.drop_index(index, table_name=table)
+        with _rebuilt(table) as batch:
+            batch.drop_column("article_created_at")
 
 
 def _changes(row: str, sign: str, table: str) -> list[str]:
@@ -139,10 +147,10 @@ def _sqlite_triggers() -> None:
 
 
 @contextmanager
-def _article_tags_rebuilt() -> Iterator[Any]:
+def _rebuilt(table: str) -> Iterator[Any]:
     """SQLite changes a column by rebuilding the table, which reflects the tables it refers to; the
     lower(username) index of `users` cannot be reflected and is not touched, so its warning says nothing."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
-        with op.batch_alter_table("article_tags") as batch:
+        with op.batch_alter_table(table) as batch:
             yield batch

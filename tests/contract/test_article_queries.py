@@ -221,7 +221,9 @@ async def _walk(read: Callable[[Page], Awaitable[ArticlePage]], limit: int) -> l
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 7])
-async def test_feed_and_tag_pages_walk_every_article_once_newest_first_ties_by_id(storage: Storage, limit: int) -> None:
+async def test_feed_tag_and_favorite_pages_walk_every_article_once_newest_first_ties_by_id(
+    storage: Storage, limit: int
+) -> None:
     jake, jane, reader = await _everyone(storage)
     stranger = await a_stored_user(storage, "stranger")
     written = []
@@ -237,3 +239,9 @@ async def test_feed_and_tag_pages_walk_every_article_once_newest_first_ties_by_i
     tagged = [article for article in written if article.tags == ("dragons",)]
     by_tag = await _walk(lambda page: storage.articles.articles(ArticleFilter(tag="dragons"), page, viewer=None), limit)
     assert by_tag == _newest_first(*tagged)
+    liked = written[1::3]
+    for article in reversed(liked):  # favorited in another order than written: pages follow the articles' time
+        await favorite(storage, reader, article)
+    favorited = ArticleFilter(favorited_by="Reader")
+    by_fan = await _walk(lambda page: storage.articles.articles(favorited, page, viewer=None), limit)
+    assert by_fan == _newest_first(*liked)

@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table, Uuid, delete, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.conflicts import is_missing_reference
-from adapters.sql.tables import favorites, follows
+from adapters.sql.tables import articles, favorites, follows
 from adapters.sql.writes import insert_or_ignore
 from application.ports.persistence import FavoriteRepository, FollowRepository
 from domain.ids import ArticleId, UserId
@@ -43,7 +44,20 @@ class SqlFavoriteRepository(FavoriteRepository):
         self._session = session
 
     async def add(self, user_id: UserId, article_id: ArticleId) -> None:
-        await _link(self._session, favorites, {"user_id": user_id, "article_id": article_id})
+        # The row copies its article's creation time (see `tables`); an article that is gone gives no row.
+        dialect = self._session.get_bind().dialect.name
+        of_article = (
+            select(literal(user_id, Uuid), articles.c.id, articles.c.created_at).where(articles.c.id == article_id)
+        )
+        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(favorites).from_select(
+            ["user_id", "article_id", "article_created_at"], of_article
+        ).on_conflict_do_nothing()
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(statement)
+        except IntegrityError as error:
+            if not is_missing_reference(error):
+                raise
 
     async def remove(self, user_id: UserId, article_id: ArticleId) -> None:
         await self._session.execute(

@@ -196,9 +196,13 @@ favorites = Table(
     metadata,
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("article_id", Uuid, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    # A copy of the article's creation time, so that a fan's page, newest first, is one index range.
+    Column("article_created_at", UtcDateTime, nullable=False),
     # An article's favorites count and the cascade on its deletion; the key answers what a user favorited.
     Index(None, "article_id", "user_id"),
 )
+Index("ix_favorites_user_id_newest", favorites.c.user_id, favorites.c.article_created_at.desc(),
+      favorites.c.article_id.desc())
 
 # The outbox and the record of every job. The relay reads the unpublished ones (a partial index keeps
 # that a look at the few rows it concerns), administrators list them by status.

@@ -115,7 +115,8 @@ def _article_statement(signed_in: bool) -> Select[Any]:
 
 def _chosen(filters: _Filters, dialect: str) -> Subquery:
     """The ids of the page's articles, chosen by the cheapest way to each kind of page:
-    - a tag alone: a range of the tag's links, which carry their article's creation time;
+    - a tag alone, or a fan's favorites: a range of the tag's links or of the fan's favorites, which
+      carry their article's creation time;
     - the feed on PostgreSQL: the newest articles of each followed author (a range of the author
       index each), merged; the cost follows the number of followed authors, not of articles;
     - otherwise the newest-first (or an author's) index of articles, filtered.
@@ -126,6 +127,14 @@ def _chosen(filters: _Filters, dialect: str) -> Subquery:
         return (
             select(article_tags.c.article_id.label("id"))
             .where(article_tags.c.tag_id == _tag_id())
+            .order_by(*newest).limit(limit).offset(offset)
+            .subquery("page")
+        )
+    if filters == _Filters(favorited_by=True):
+        newest = (favorites.c.article_created_at.desc(), favorites.c.article_id.desc())
+        return (
+            select(favorites.c.article_id.label("id"))
+            .where(favorites.c.user_id == _user_named("favorited_by"))
             .order_by(*newest).limit(limit).offset(offset)
             .subquery("page")
         )
