@@ -40,6 +40,16 @@ class DependencyUnavailable(Exception):
         self.dependency = dependency
 
 
+class Overloaded(Exception):
+    """More of one kind of expensive work (password hashing) is waiting than can be done in a few seconds:
+    the call is refused at once, to be tried again after `retry_after` whole seconds, rather than queued."""
+
+    def __init__(self, work: str, *, retry_after: int) -> None:
+        super().__init__(f"too much {work} waiting")
+        self.work = work
+        self.retry_after = retry_after
+
+
 class PermanentFailure(Exception):
     """A job cannot succeed however often it is tried (a recipient the mail server refuses, say):
     the job is marked failed at once instead of being retried."""

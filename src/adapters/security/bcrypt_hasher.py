@@ -5,14 +5,24 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import math
 import os
 import sys
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import bcrypt
 
+from application.errors import Overloaded
 from application.ports.security import PasswordHasher
+
+T = TypeVar("T")
+# Hashes that may wait for a thread beyond those running: at about 0.2 s a hash and one thread per
+# core, 16 drain in under two seconds on two cores. Beyond them a log-in is refused with 503 at once.
+DEFAULT_MAX_WAITING = 16
 
 
 class BcryptPasswordHasher(PasswordHasher):
@@ -26,22 +36,53 @@ class BcryptPasswordHasher(PasswordHasher):
     leave over instead of a share of theirs: the event loop, the database and Redis come first.
     """
 
-    def __init__(self, *, pepper: str, rounds: int = 12, threads: int | None = None) -> None:
+    def __init__(
+        self, *, pepper: str, rounds: int = 12, threads: int | None = None, max_waiting: int = DEFAULT_MAX_WAITING
+    ) -> None:
         if not 4 <= rounds <= 31:
             raise ValueError("bcrypt rounds must be between 4 and 31")
         self._pepper = pepper.encode()
         self._rounds = rounds
         # Verified against when the account does not exist, so that path costs the same.
         self._dummy = bcrypt.hashpw(b"inkwell-dummy-password", bcrypt.gensalt(rounds))
+        slots = threads or os.cpu_count() or 1
         self._threads = ThreadPoolExecutor(
-            max_workers=threads or os.cpu_count() or 1, thread_name_prefix="bcrypt", initializer=_yield_to_requests
+            max_workers=slots, thread_name_prefix="bcrypt", initializer=_yield_to_requests
         )
+        self._slots = slots
+        self._max_waiting = max_waiting
+        self._pending = 0  # hashing or waiting for a thread
+        self._pending_lock = threading.Lock()
+        self._seconds_per_hash = 0.25  # a first guess, then a moving average of what hashing took
 
     async def hash(self, plain: str) -> str:
-        return await asyncio.get_running_loop().run_in_executor(self._threads, self._hash, plain)
+        return await self._run(self._hash, plain)
 
     async def verify(self, plain: str, hashed: str | None) -> bool:
-        return await asyncio.get_running_loop().run_in_executor(self._threads, self._verify, plain, hashed)
+        return await self._run(self._verify, plain, hashed)
+
+    async def _run(self, work: Callable[..., T], *args: Any) -> T:
+        """Backpressure: beyond `max_waiting` hashes waiting for a thread, refuse at once with an estimate
+        of when the queue will have drained (Overloaded), instead of letting callers wait for minutes."""
+        with self._pending_lock:
+            if self._pending >= self._slots + self._max_waiting:
+                drained = self._pending / self._slots * self._seconds_per_hash
+                raise Overloaded("password hashing", retry_after=max(1, math.ceil(drained)))
+            self._pending += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._threads, self._timed, work, *args)
+        finally:
+            with self._pending_lock:
+                self._pending -= 1
+
+    def _timed(self, work: Callable[..., T], *args: Any) -> T:
+        started = time.perf_counter()
+        try:
+            return work(*args)
+        finally:
+            elapsed = time.perf_counter() - started
+            with self._pending_lock:
+                self._seconds_per_hash += (elapsed - self._seconds_per_hash) * 0.2
 
     def close(self) -> None:
         self._threads.shutdown(wait=False, cancel_futures=True)

@@ -277,6 +277,7 @@ def container_config(settings: Settings) -> dict[str, Any]:
         "jwt_issuer": settings.jwt_issuer,
         "password_pepper": pepper,
         "bcrypt_rounds": settings.bcrypt_rounds,
+        "password_hashing_max_waiting": settings.password_hashing_max_waiting,
         "password_refuse_common": settings.password_refuse_common,
         "access_ttl": timedelta(seconds=settings.access_token_ttl_seconds),
         "refresh_ttl": timedelta(seconds=settings.refresh_token_ttl_seconds),

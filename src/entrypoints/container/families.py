@@ -297,7 +297,10 @@ class MemoryExports(containers.DeclarativeContainer):
 class BcryptHashing(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    hasher = providers.Singleton(BcryptPasswordHasher, pepper=config.password_pepper, rounds=config.bcrypt_rounds)
+    hasher = providers.Singleton(
+        BcryptPasswordHasher, pepper=config.password_pepper, rounds=config.bcrypt_rounds,
+        max_waiting=config.password_hashing_max_waiting,
+    )
     close = providers.Callable(_close_hasher, hasher)
 
 

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from application.errors import DependencyUnavailable
+from application.errors import DependencyUnavailable, Overloaded
 from domain.errors import (
     Conflict,
     DomainError,
@@ -86,6 +86,13 @@ async def dependency_down(request: Request, error: Exception) -> JSONResponse:
                         headers={"Retry-After": "5"})
 
 
+async def overloaded(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Overloaded)
+    log.warning("overloaded", extra={"work": error.work, "retry_after": error.retry_after})
+    return JSONResponse(error_body("service", "is busy, try again shortly"), status_code=503,
+                        headers={"Retry-After": str(error.retry_after)})
+
+
 async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, UNAVAILABLE):
         return await dependency_down(request, error)
@@ -100,6 +107,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Overloaded, overloaded)
     for kind in UNAVAILABLE:
         app.add_exception_handler(kind, dependency_down)
     app.add_exception_handler(Exception, unexpected_error)

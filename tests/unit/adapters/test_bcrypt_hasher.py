@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.security.bcrypt_hasher import HASHING_NICENESS, BcryptPasswordHasher
+from application.errors import Overloaded
 from domain.passwords import MAX_LENGTH, MIN_LENGTH
 
 HASHER = BcryptPasswordHasher(pepper="unit-test-pepper", rounds=4)
@@ -93,5 +94,21 @@ async def test_hashing_runs_on_its_own_threads_at_a_lower_priority_than_the_even
         for thread in hashing:
             assert thread.native_id is not None
             assert os.getpriority(os.PRIO_PROCESS, thread.native_id) == min(19, loop_priority + HASHING_NICENESS)
+    finally:
+        hasher.close()
+
+
+async def test_hashes_beyond_the_running_and_waiting_ones_are_refused_at_once_with_a_retry_estimate() -> None:
+    hasher = BcryptPasswordHasher(pepper="unit-test-pepper", rounds=10, threads=1, max_waiting=1)
+    try:
+        outcomes = await asyncio.gather(
+            *(hasher.hash("correct horse battery") for _ in range(4)), return_exceptions=True
+        )
+        refused = [outcome for outcome in outcomes if isinstance(outcome, Overloaded)]
+        hashed = [outcome for outcome in outcomes if isinstance(outcome, str)]
+        assert (len(hashed), len(refused)) == (2, 2)
+        assert all(refusal.retry_after >= 1 for refusal in refused)
+        # Once the queue has drained, hashing is accepted again.
+        assert await hasher.verify("correct horse battery", hashed[0])
     finally:
         hasher.close()
