@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Executable, Table, insert, update
+from sqlalchemy import Executable, Select, Table, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,16 @@ async def upsert(session: AsyncSession, table: Table, key: str, row: dict[str, A
 
 def insert_or_ignore(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> Executable:
     """INSERT … ON CONFLICT DO NOTHING: spelled alike on both backends, but built by each dialect."""
+    return _dialect_insert(session, table).values(rows).on_conflict_do_nothing()
+
+
+def insert_selected_or_ignore(
+    session: AsyncSession, table: Table, columns: list[str], rows: Select[Any]
+) -> Executable:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING, into `columns`: what the SELECT gives, none when it gives none."""
+    return _dialect_insert(session, table).from_select(columns, rows).on_conflict_do_nothing()
+
+
+def _dialect_insert(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
     dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(rows)
-    return statement.on_conflict_do_nothing()
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

@@ -5,6 +5,8 @@ Every family offers `probes` (what readiness checks) and `close` (what shutdown 
 container closes and probes whatever was chosen without knowing which it was.
 """
 
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -56,28 +58,19 @@ from application.ports.jobs import JobDoorbell
 # container: API processes never send mail and rarely migrate, and the two weigh about 20 MB each.
 
 
-def _composer(**settings: Any) -> Any:
-    from adapters.mail.composer import MailComposer
+def _deferred(module: str, name: str) -> Callable[..., Any]:
+    """A factory of `module.name` that imports the module on its first call."""
 
-    return MailComposer(**settings)
+    def build(**settings: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(**settings)
 
-
-def _smtp_mailer(**settings: Any) -> Any:
-    from adapters.mail.smtp_mailer import SmtpMailer
-
-    return SmtpMailer(**settings)
+    return build
 
 
-def _file_mailer(**settings: Any) -> Any:
-    from adapters.mail.file_mailer import FileMailer
-
-    return FileMailer(**settings)
-
-
-def _smtp_probe(**settings: Any) -> Any:
-    from adapters.mail.probe import SmtpProbe
-
-    return SmtpProbe(**settings)
+_composer = _deferred("adapters.mail.composer", "MailComposer")
+_smtp_mailer = _deferred("adapters.mail.smtp_mailer", "SmtpMailer")
+_file_mailer = _deferred("adapters.mail.file_mailer", "FileMailer")
+_smtp_probe = _deferred("adapters.mail.probe", "SmtpProbe")
 
 
 async def _migrate(url: str) -> None:
