@@ -5,7 +5,7 @@ caller of the read cases, and the login-storm account): registering thousands wo
 bulk rows (users, profiles, tags, articles, tag links, favorites, follows, comments) are written straight
 into the database — COPY on PostgreSQL, one executemany transaction on SQLite — shaped like the rows the
 app writes (UUID ids, lower-cased tags and emails, `title-xxxxxx` slugs, `tag_list` beside the link rows,
-whole-second `tokens_valid_after`), with the password hash copied from the reader's row so that any of them
+credentials at version 0), with the password hash copied from the reader's row so that any of them
 could log in.
 
 The tables are reflected (`MetaData().reflect`), not imported from the tree under test, so the same code
@@ -454,7 +454,7 @@ def _write_all(writer: _Writer, plan: Plan, reader: Account, storm: Account,
     counts["users"] = writer.insert("users", (
         {"id": ids[n], "email": f"{plan.usernames[n].lower()}@example.com", "username": plan.usernames[n],
          "password_hash": password_hash, "role": "user", "is_active": True, "email_verified_at": verified(n),
-         "tokens_valid_after": plan.user_created[n].replace(microsecond=0), "kept_session_id": None,
+         "credentials_version": 0, "kept_session_id": None,
          "created_at": plan.user_created[n], "updated_at": verified(n)} for n in range(len(ids))))
     counts["profiles"] = writer.insert("profiles", (
         {"user_id": ids[n], "bio": f"I write about {plan.tags[n % 40]} and {plan.tags[(n * 7) % TAGS]}." if n % 5 < 2

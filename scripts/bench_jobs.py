@@ -150,9 +150,9 @@ def seed_followers(database_url: str, author: str, count: int) -> None:
         ids = [uuid.uuid4() for _ in range(count)]
         with connection.cursor() as cursor:
             with cursor.copy("COPY users (id, email, username, password_hash, role, is_active, email_verified_at,"
-                             " tokens_valid_after, created_at, updated_at) FROM STDIN") as copy:
+                             " created_at, updated_at) FROM STDIN") as copy:
                 for n, user_id in enumerate(ids):
-                    copy.write_row((user_id, f"fan{n}@example.com", f"fan{n}", "x", "user", True, now, now, now, now))
+                    copy.write_row((user_id, f"fan{n}@example.com", f"fan{n}", "x", "user", True, now, now, now))
             with cursor.copy("COPY profiles (user_id) FROM STDIN") as copy:
                 for user_id in ids:
                     copy.write_row((user_id,))

@@ -106,7 +106,7 @@ def seed(engine: Engine) -> Seeded:
     with engine.begin() as connection:
         connection.execute(insert(users), [
             {"id": user_id, "email": f"{name.lower()}@example.com", "username": name, "password_hash": "x",
-             "role": "user", "is_active": True, "email_verified_at": None, "tokens_valid_after": NOW,
+             "role": "user", "is_active": True, "email_verified_at": None, "credentials_version": 0,
              "kept_session_id": None, "created_at": NOW, "updated_at": NOW}
             for user_id, name in zip(user_ids, names, strict=True)
         ])

@@ -28,11 +28,15 @@ class SessionIssuer:
         self._clock = clock
         self._policy = policy
 
-    async def open(self, user_id: UserId) -> TokenPair:
+    async def open(self, user_id: UserId, *, credentials_version: int) -> TokenPair:
+        """`credentials_version` is the version of the credentials that were checked, as they were read
+        before checking: if they changed since, the session is born dead (see `SessionCutoff`)."""
         now = whole_second(self._clock.now())
         session_id = new_session_id()
         ends_at = self._policy.session_end(now)
-        refresh = self._claims(user_id, session_id, TokenKind.REFRESH, now=now, ends_at=ends_at)
+        refresh = self._claims(
+            user_id, session_id, TokenKind.REFRESH, now=now, ends_at=ends_at, credentials_version=credentials_version
+        )
         await self._store.open_session(
             session_id=session_id, user_id=user_id, refresh_token_id=refresh.token_id, ends_at=ends_at
         )
@@ -48,7 +52,8 @@ class SessionIssuer:
         """Spend `presented` and return the session's next pair. Raises TokenReused or InvalidToken."""
         now = whole_second(self._clock.now())
         refresh = self._claims(
-            presented.subject, presented.session_id, TokenKind.REFRESH, now=now, ends_at=presented.session_ends_at
+            presented.subject, presented.session_id, TokenKind.REFRESH, now=now, ends_at=presented.session_ends_at,
+            credentials_version=presented.credentials_version,
         )
         outcome = await self._store.rotate(
             session_id=presented.session_id, presented_token_id=presented.token_id, next_token_id=refresh.token_id
@@ -60,8 +65,10 @@ class SessionIssuer:
         return self._sign(refresh, now=now)
 
     def _sign(self, refresh: TokenClaims, *, now: datetime) -> TokenPair:
-        access = self._claims(refresh.subject, refresh.session_id, TokenKind.ACCESS, now=now,
-                              ends_at=refresh.session_ends_at)
+        access = self._claims(
+            refresh.subject, refresh.session_id, TokenKind.ACCESS, now=now, ends_at=refresh.session_ends_at,
+            credentials_version=refresh.credentials_version,
+        )
         return TokenPair(
             access_token=self._codec.encode(access),
             refresh_token=self._codec.encode(refresh),
@@ -70,7 +77,8 @@ class SessionIssuer:
         )
 
     def _claims(
-        self, user_id: UserId, session_id: SessionId, kind: TokenKind, *, now: datetime, ends_at: datetime
+        self, user_id: UserId, session_id: SessionId, kind: TokenKind, *, now: datetime, ends_at: datetime,
+        credentials_version: int,
     ) -> TokenClaims:
         if kind is TokenKind.ACCESS:
             expires_at = self._policy.access_expiry(now=now, session_ends_at=ends_at)
@@ -84,4 +92,5 @@ class SessionIssuer:
             issued_at=now,
             expires_at=expires_at,
             session_ends_at=ends_at,
+            credentials_version=credentials_version,
         )

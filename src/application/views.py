@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.ids import CommentId, JobId, SessionId, UserId
+from domain.ids import CommentId, JobId, UserId
 from domain.jobs import JobStatus
+from domain.sessions import TokenClaims
 from domain.users import Role, SessionCutoff
 
 
@@ -31,8 +32,10 @@ class Principal:
     is_active: bool
     cutoff: SessionCutoff
 
-    def admits(self, *, issued_at: datetime, session_id: SessionId) -> bool:
-        return self.is_active and self.cutoff.admits(issued_at=issued_at, session_id=session_id)
+    def admits(self, claims: TokenClaims) -> bool:
+        return self.is_active and self.cutoff.admits(
+            credentials_version=claims.credentials_version, session_id=claims.session_id
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,15 @@ class JobView:
 class JobPage:
     jobs: list[JobView]
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobStats:
+    """How the job table stands, for monitoring: jobs in each status (every status present, if only as 0),
+    and when the job that has waited longest in `queued` was queued (None when none is queued)."""
+
+    by_status: dict[JobStatus, int]
+    oldest_queued_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

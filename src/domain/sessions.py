@@ -48,7 +48,8 @@ class SessionPolicy:
 
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
-    """What a signed token says. `token_id` is the jti; `session_id` names the refresh family."""
+    """What a signed token says. `token_id` is the jti; `session_id` names the refresh family;
+    `credentials_version` is the version of the user's credentials the session was opened from."""
 
     subject: UserId
     session_id: SessionId
@@ -57,6 +58,7 @@ class TokenClaims:
     issued_at: datetime
     expires_at: datetime
     session_ends_at: datetime
+    credentials_version: int
 
     def remaining(self, now: datetime) -> timedelta:
         return max(self.expires_at - now, timedelta(0))

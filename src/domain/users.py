@@ -9,7 +9,6 @@ from enum import StrEnum
 from domain.errors import Conflict, InvalidValue
 from domain.events import DomainEvent, EmailChanged, PasswordChanged, UserRegistered, VerificationRequested
 from domain.ids import SessionId, UserId, new_user_id
-from domain.sessions import whole_second
 
 EMAIL_MAX_LENGTH = 254
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -53,13 +52,22 @@ class Username:
 
 @dataclass(frozen=True, slots=True)
 class SessionCutoff:
-    """Sessions issued before `valid_after` are dead, except `kept`: the one that changed the password."""
+    """Which sessions the user's credentials still stand behind.
 
-    valid_after: datetime
+    A session is opened from the credentials as they were read when the password was checked, and
+    its tokens carry that `credentials_version`. Every password change, reset, log-out-everywhere,
+    deactivation and revocation by an admin moves the version on, so a session opened from older
+    credentials is dead, however late it was opened: a log-in that checked the old password while a
+    change was committing gets a session that never works. A cut-off by time could not promise that,
+    since such a session is opened after the change. `kept` is the one session that survives a
+    change: the one that made it.
+    """
+
+    credentials_version: int
     kept: SessionId | None = None
 
-    def admits(self, *, issued_at: datetime, session_id: SessionId) -> bool:
-        return issued_at >= self.valid_after or session_id == self.kept
+    def admits(self, *, credentials_version: int, session_id: SessionId) -> bool:
+        return credentials_version == self.credentials_version or session_id == self.kept
 
 
 class Role(StrEnum):
@@ -69,7 +77,7 @@ class Role(StrEnum):
 
 @dataclass(eq=False, slots=True)
 class User:
-    """An account. Compared by id; sessions issued before `tokens_valid_after` are dead."""
+    """An account. Compared by id; sessions opened from an older `credentials_version` are dead."""
 
     id: UserId
     email: Email
@@ -78,7 +86,7 @@ class User:
     role: Role
     is_active: bool
     email_verified_at: datetime | None
-    tokens_valid_after: datetime
+    credentials_version: int
     created_at: datetime
     updated_at: datetime
     # The one session a password change left alive: the one that made the change.
@@ -97,7 +105,7 @@ class User:
             role=role,
             is_active=True,
             email_verified_at=None,
-            tokens_valid_after=whole_second(now),
+            credentials_version=0,
             created_at=now,
             updated_at=now,
         )
@@ -158,22 +166,23 @@ class User:
         """A new password ends every session that existed before it, except `keep`: the one making the change."""
         self.password_hash = password_hash
         self.updated_at = now
-        self.revoke_sessions(now=now, keep=keep)
+        self.revoke_sessions(keep=keep)
         self.events.append(PasswordChanged(self.id))
 
-    def revoke_sessions(self, *, now: datetime, keep: SessionId | None = None) -> None:
-        # A cut-off with a fraction of a second would reject the very token issued right after it
-        # in the same second; sessions from that second are still ended by the token store.
-        self.tokens_valid_after = whole_second(now)
+    def revoke_sessions(self, *, keep: SessionId | None = None) -> None:
+        """End every session but `keep`, including those still being opened from the current credentials."""
+        self.credentials_version += 1
         self.kept_session_id = keep
 
     @property
     def session_cutoff(self) -> SessionCutoff:
-        return SessionCutoff(self.tokens_valid_after, self.kept_session_id)
+        return SessionCutoff(self.credentials_version, self.kept_session_id)
 
-    def accepts_session_token(self, *, issued_at: datetime, session_id: SessionId) -> bool:
-        """Whether a token of `session_id` issued at `issued_at` may still act for this user."""
-        return self.is_active and self.session_cutoff.admits(issued_at=issued_at, session_id=session_id)
+    def accepts_session_token(self, *, credentials_version: int, session_id: SessionId) -> bool:
+        """Whether a token of `session_id`, opened from `credentials_version`, may still act for this user."""
+        return self.is_active and self.session_cutoff.admits(
+            credentials_version=credentials_version, session_id=session_id
+        )
 
     def change_role(self, role: Role, *, now: datetime) -> None:
         self.role = role
@@ -182,4 +191,4 @@ class User:
     def deactivate(self, *, now: datetime) -> None:
         self.is_active = False
         self.updated_at = now
-        self.revoke_sessions(now=now)
+        self.revoke_sessions()

@@ -39,7 +39,7 @@ def state_of(user: User) -> dict[str, object]:
         "role": user.role,
         "is_active": user.is_active,
         "email_verified_at": user.email_verified_at,
-        "tokens_valid_after": user.tokens_valid_after,
+        "credentials_version": user.credentials_version,
         "kept_session_id": user.kept_session_id,
         "created_at": user.created_at,
         "updated_at": user.updated_at,

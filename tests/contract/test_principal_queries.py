@@ -42,8 +42,8 @@ async def test_a_principal_carries_role_activity_and_session_cutoff(bench: Bench
     principal = await principals.principal(user.id)
     assert principal is not None
     assert (principal.user_id, principal.role, principal.is_active) == (user.id, Role.ADMIN, True)
-    assert principal.admits(issued_at=user.tokens_valid_after, session_id=new_session_id())
-    assert not principal.admits(issued_at=user.tokens_valid_after - timedelta(seconds=1), session_id=new_session_id())
+    assert principal.cutoff.admits(credentials_version=user.credentials_version, session_id=new_session_id())
+    assert not principal.cutoff.admits(credentials_version=user.credentials_version - 1, session_id=new_session_id())
 
 
 async def test_a_password_change_admits_only_the_kept_session_from_before(bench: Bench) -> None:
@@ -52,7 +52,7 @@ async def test_a_password_change_admits_only_the_kept_session_from_before(bench:
     async with uow() as tx:
         await tx.users.add(user)
         await tx.commit()
-    later = user.tokens_valid_after + timedelta(hours=1)
+    before, later = user.credentials_version, datetime.now(UTC) + timedelta(hours=1)
     async with uow() as tx:
         stored = await tx.users.get(user.id)
         assert stored is not None
@@ -61,9 +61,9 @@ async def test_a_password_change_admits_only_the_kept_session_from_before(bench:
         await tx.commit()
     principal = await principals.principal(user.id)
     assert principal is not None
-    before = later - timedelta(minutes=5)
-    assert principal.admits(issued_at=before, session_id=kept)
-    assert not principal.admits(issued_at=before, session_id=new_session_id())
+    assert principal.cutoff.admits(credentials_version=before, session_id=kept)
+    assert not principal.cutoff.admits(credentials_version=before, session_id=new_session_id())
+    assert principal.cutoff.admits(credentials_version=before + 1, session_id=new_session_id())
 
 
 async def test_a_deactivated_user_admits_nothing_and_an_unknown_one_is_none(bench: Bench) -> None:
@@ -80,5 +80,5 @@ async def test_a_deactivated_user_admits_nothing_and_an_unknown_one_is_none(benc
         await tx.commit()
     principal = await principals.principal(user.id)
     assert principal is not None and not principal.is_active
-    assert not principal.admits(issued_at=datetime.now(UTC) + timedelta(days=1), session_id=new_session_id())
+    assert not principal.is_active
     assert await principals.principal(new_user_id()) is None

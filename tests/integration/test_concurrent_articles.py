@@ -36,6 +36,7 @@ def _actor(user: User) -> Actor:
     claims = TokenClaims(
         subject=user.id, session_id=new_session_id(), token_id="jti", kind=TokenKind.ACCESS,
         issued_at=now, expires_at=now + timedelta(minutes=15), session_ends_at=now + timedelta(days=1),
+        credentials_version=user.credentials_version,
     )
     return Actor(user_id=user.id, role=Role.USER, access=claims)
 

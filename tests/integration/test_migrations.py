@@ -22,7 +22,7 @@ from adapters.sql.tables import USERNAME_INDEX, metadata
 ACCOUNT_TABLES = {"users", "profiles", "sessions", "revoked_tokens"}
 BLOGGING_TABLES = {"articles", "tags", "article_tags", "comments", "follows", "favorites"}
 TABLES = ACCOUNT_TABLES | BLOGGING_TABLES | {"jobs"}
-HEAD = "0004"
+HEAD = "0005"
 
 
 async def _look(url: str, look: Any) -> Any:

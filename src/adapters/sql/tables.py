@@ -73,7 +73,7 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("is_active", Boolean, nullable=False),
     Column("email_verified_at", UtcDateTime, nullable=True),
-    Column("tokens_valid_after", UtcDateTime, nullable=False),
+    Column("credentials_version", Integer, nullable=False, server_default="0"),
     Column("kept_session_id", Uuid, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),

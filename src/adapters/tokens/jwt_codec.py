@@ -16,7 +16,7 @@ from domain.sessions import TokenClaims, TokenKind
 
 ALGORITHM = "HS256"
 MIN_SECRET_BYTES = 32
-REQUIRED = ["exp", "iat", "iss", "aud", "sub", "jti", "type", "sid", "sxp"]
+REQUIRED = ["exp", "iat", "iss", "aud", "sub", "jti", "type", "sid", "sxp", "cv"]
 # Mailed tokens carry no session; `bnd` binds them to an address or to the password they replace.
 REQUIRED_EMAIL = ["exp", "iat", "iss", "aud", "sub", "jti", "type", "bnd"]
 # Verified session tokens remembered per process (about 1 KB each): a client presents the same access
@@ -47,6 +47,7 @@ class JwtCodec(TokenCodec):
             "iat": _seconds(claims.issued_at),
             "exp": _seconds(claims.expires_at),
             "sxp": _seconds(claims.session_ends_at),
+            "cv": claims.credentials_version,
         }
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
 
@@ -118,6 +119,7 @@ def _claims(payload: dict[str, Any]) -> TokenClaims:
         issued_at=_moment(payload["iat"]),
         expires_at=_moment(payload["exp"]),
         session_ends_at=_moment(payload["sxp"]),
+        credentials_version=_count(payload["cv"]),
     )
 
 
@@ -135,6 +137,12 @@ def _email_claims(payload: dict[str, Any]) -> EmailTokenClaims:
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError("expected a non-empty string")
+    return value
+
+
+def _count(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError("expected a count")
     return value
 
 

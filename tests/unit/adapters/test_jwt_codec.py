@@ -30,6 +30,7 @@ def claims(kind: TokenKind = TokenKind.ACCESS, *, expires_in: timedelta = timede
         issued_at=NOW,
         expires_at=NOW + expires_in,
         session_ends_at=NOW + timedelta(days=30),
+        credentials_version=3,
     )
 
 
@@ -39,6 +40,7 @@ def payload(**changes: Any) -> dict[str, Any]:
     base = {
         "iss": ISSUER, "aud": f"{ISSUER}:access", "sub": str(uuid.uuid4()), "sid": str(uuid.uuid4()),
         "jti": new_token_id(), "type": "access", "iat": now, "exp": now + 900, "sxp": now + 86_400,
+        "cv": 0,
     }
     merged = {**base, **changes}
     return {key: value for key, value in merged.items() if value is not None}
@@ -167,6 +169,9 @@ def test_each_required_claim_is_required(missing: str) -> None:
         {"exp": 1.5e9},
         {"iat": True},
         {"sxp": [1]},
+        {"cv": -1},
+        {"cv": "0"},
+        {"cv": True},
     ],
 )
 def test_malformed_claims_are_refused(changes: dict[str, Any]) -> None:

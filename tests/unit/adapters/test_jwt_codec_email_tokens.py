@@ -37,6 +37,7 @@ def session_claims(kind: TokenKind) -> TokenClaims:
     return TokenClaims(
         subject=new_user_id(), session_id=new_session_id(), token_id=new_token_id(), kind=kind,
         issued_at=NOW, expires_at=NOW + timedelta(minutes=15), session_ends_at=NOW + timedelta(days=30),
+        credentials_version=0,
     )
 
 

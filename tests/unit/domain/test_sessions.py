@@ -57,6 +57,7 @@ def test_remaining_lifetime_is_never_negative() -> None:
     claims = TokenClaims(
         subject=UserId(uuid.uuid4()), session_id=SessionId(uuid.uuid4()), token_id="t", kind=TokenKind.ACCESS,
         issued_at=START, expires_at=START + timedelta(minutes=15), session_ends_at=START + timedelta(days=30),
+        credentials_version=0,
     )
     assert claims.remaining(START) == timedelta(minutes=15)
     assert claims.remaining(START + timedelta(hours=1)) == timedelta(0)

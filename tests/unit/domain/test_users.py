@@ -31,7 +31,7 @@ def test_register_records_user_registered() -> None:
 
 
 def test_register_cuts_off_at_the_whole_second() -> None:
-    assert a_user().tokens_valid_after == NOW.replace(microsecond=0)
+    assert a_user().credentials_version == 0
 
 
 def test_users_are_equal_by_id_only() -> None:
@@ -76,30 +76,30 @@ def test_change_password_ends_earlier_sessions_except_the_one_kept() -> None:
     user.events.clear()
     user.change_password("new-hash", now=LATER, keep=kept)
     assert user.password_hash == "new-hash"
-    assert user.tokens_valid_after == LATER.replace(microsecond=0)
+    assert user.credentials_version == 1
     assert user.kept_session_id == kept
     assert user.events == [PasswordChanged(user.id)]
-    assert user.accepts_session_token(issued_at=NOW, session_id=kept)
-    assert not user.accepts_session_token(issued_at=NOW, session_id=other)
-    assert user.accepts_session_token(issued_at=LATER.replace(microsecond=0), session_id=other)
+    assert user.accepts_session_token(credentials_version=0, session_id=kept)
+    assert not user.accepts_session_token(credentials_version=0, session_id=other)
+    assert user.accepts_session_token(credentials_version=1, session_id=other)
 
 
-def test_a_token_issued_in_the_second_of_the_cut_off_is_accepted() -> None:
+def test_a_session_opened_from_the_old_credentials_is_refused_however_late_it_was_opened() -> None:
     user = a_user()
-    user.revoke_sessions(now=LATER)
-    assert user.accepts_session_token(issued_at=LATER.replace(microsecond=0), session_id=new_session_id())
-    assert not user.accepts_session_token(
-        issued_at=LATER.replace(microsecond=0) - timedelta(seconds=1), session_id=new_session_id()
-    )
+    read_before_the_change = user.credentials_version
+    user.revoke_sessions()
+    # Whenever the log-in that read the old credentials opens its session, its tokens carry the old version.
+    assert not user.accepts_session_token(credentials_version=read_before_the_change, session_id=new_session_id())
+    assert user.accepts_session_token(credentials_version=user.credentials_version, session_id=new_session_id())
 
 
 def test_a_later_revocation_forgets_the_kept_session() -> None:
     user = a_user()
     kept = new_session_id()
     user.change_password("new-hash", now=LATER, keep=kept)
-    user.revoke_sessions(now=LATER + timedelta(minutes=1))
+    user.revoke_sessions()
     assert user.kept_session_id is None
-    assert not user.accepts_session_token(issued_at=NOW, session_id=kept)
+    assert not user.accepts_session_token(credentials_version=0, session_id=kept)
 
 
 def test_deactivate_refuses_every_token() -> None:
@@ -108,8 +108,8 @@ def test_deactivate_refuses_every_token() -> None:
     user.deactivate(now=LATER)
     assert not user.is_active
     assert user.updated_at == LATER
-    assert not user.accepts_session_token(issued_at=LATER + timedelta(days=1), session_id=session)
-    assert user.tokens_valid_after == LATER.replace(microsecond=0)
+    assert not user.accepts_session_token(credentials_version=user.credentials_version, session_id=session)
+    assert user.credentials_version == 1
 
 
 def test_change_role() -> None:

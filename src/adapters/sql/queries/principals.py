@@ -10,7 +10,7 @@ from domain.ids import SessionId, UserId
 from domain.users import Role, SessionCutoff
 
 _principal = select(
-    users.c.id, users.c.role, users.c.is_active, users.c.tokens_valid_after, users.c.kept_session_id
+    users.c.id, users.c.role, users.c.is_active, users.c.credentials_version, users.c.kept_session_id
 ).where(users.c.id == bindparam("user_id"))
 
 
@@ -25,5 +25,5 @@ class SqlPrincipalQueries(PrincipalQueries):
         kept = SessionId(row.kept_session_id) if row.kept_session_id is not None else None
         return Principal(
             user_id=UserId(row.id), role=Role(row.role), is_active=row.is_active,
-            cutoff=SessionCutoff(valid_after=row.tokens_valid_after, kept=kept),
+            cutoff=SessionCutoff(credentials_version=row.credentials_version, kept=kept),
         )

@@ -9,8 +9,8 @@ from domain.sessions import TokenKind
 
 class Authenticate:
     """Raises InvalidToken unless the token is genuine, of the access kind, unexpired, its session
-    live, itself unrevoked, and its user active with no later session cut-off. Role and active flag
-    are read fresh on every call."""
+    live, itself unrevoked, and its user active with the credentials the session was opened from.
+    Role, active flag and credentials version are read fresh on every call."""
 
     def __init__(self, *, codec: TokenCodec, store: TokenStore, principals: PrincipalQueries) -> None:
         self._codec = codec
@@ -22,6 +22,6 @@ class Authenticate:
         if not await self._store.is_usable(session_id=claims.session_id, token_id=claims.token_id):
             raise InvalidToken()
         principal = await self._principals.principal(claims.subject)
-        if principal is None or not principal.admits(issued_at=claims.issued_at, session_id=claims.session_id):
+        if principal is None or not principal.admits(claims):
             raise InvalidToken()
         return Actor(user_id=principal.user_id, role=principal.role, access=claims)

@@ -35,4 +35,7 @@ class LogIn:
         matches = await self._hasher.verify(password, user.password_hash if user else None)
         if user is None or profile is None or not matches or not user.is_active:
             raise InvalidCredentials()
-        return SignedIn(account=account_view(user, profile), tokens=await self._sessions.open(user.id))
+        return SignedIn(
+            account=account_view(user, profile),
+            tokens=await self._sessions.open(user.id, credentials_version=user.credentials_version)
+        )

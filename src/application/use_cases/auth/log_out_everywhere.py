@@ -21,7 +21,7 @@ class LogOutEverywhere:
             user = await uow.users.get(actor.user_id)
             if user is None:
                 raise InvalidToken()
-            user.revoke_sessions(now=self._clock.now())
+            user.revoke_sessions()
             await uow.users.save(user)
             await uow.commit()
         await self._store.end_all_sessions(actor.user_id)

@@ -23,7 +23,7 @@ class RefreshSession:
     async def __call__(self, *, refresh_token: str) -> TokenPair:
         claims = self._codec.decode(refresh_token, kind=TokenKind.REFRESH)
         principal = await self._principals.principal(claims.subject)
-        if principal is None or not principal.admits(issued_at=claims.issued_at, session_id=claims.session_id):
+        if principal is None or not principal.admits(claims):
             raise InvalidToken()
         try:
             return await self._sessions.rotate(claims)

@@ -38,7 +38,7 @@ class RegisterUser:
             email=email, username=username, password=password, role=Role.USER,
         )
         # The session is opened first: if the token store is down, no account (and no mail) exists yet.
-        tokens = await self._sessions.open(user.id)
+        tokens = await self._sessions.open(user.id, credentials_version=user.credentials_version)
         try:
             await store_account(self._uow, user, profile)
         except BaseException:
