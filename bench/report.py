@@ -70,7 +70,10 @@ def size_summary(size: dict[str, Any], trees: list[str], ceilings: dict[tuple[in
                 row["storm"] = {"alone_rps": _spread([c["alone"]["rps"] for c in measured]),
                                 "logins_rps": _spread([c["logins"]["rps"] for c in measured]),
                                 "logins_p99_ms": statistics.median(c["logins"]["p99_ms"] for c in measured),
-                                "login_errors": sum(c["logins"]["errors"] for c in measured)}
+                                "login_errors": sum(c["logins"]["errors"] for c in measured),
+                                "longest_hash_wait_s": max((c["longest_hash_wait_s"] for c in measured
+                                                            if c.get("longest_hash_wait_s") is not None),
+                                                           default=None)}
                 row["storm"]["during_vs_alone"] = rps["median"] / row["storm"]["alone_rps"]["median"] \
                     if row["storm"]["alone_rps"]["median"] else None
             if first_rps is None:
@@ -183,7 +186,9 @@ def render(results: dict[str, Any]) -> str:
             lines.append(f"  login storm, {row['tree']}: current user alone {_rps(storm['alone_rps'])} rps, "
                          f"with 8 connections logging in {_rps(row['rps'])} rps = "
                          f"{_fraction(storm['during_vs_alone'])} of alone; logins {_rps(storm['logins_rps'])}/s, "
-                         f"login p99 {storm['logins_p99_ms']:.0f} ms, login errors {storm['login_errors']}")
+                         f"login p99 {storm['logins_p99_ms']:.0f} ms, login errors {storm['login_errors']}"
+                         + (f", longest wait for a hashing thread {storm['longest_hash_wait_s']:.2f} s"
+                            if storm.get("longest_hash_wait_s") is not None else ""))
         for tree, memory in size["memory"].items():
             lines.append(f"  RSS per worker process, {tree} ({memory['workers']} worker(s)): idle "
                          f"{_rps(memory['idle_mb'])} MB after seeding; peak under load {memory['peak_mb']:.0f} MB"

@@ -225,7 +225,20 @@ def _storm(load: wrk.Load, running: Process, facts: Facts, options: Options, sto
         logging_in = logins.finish()
     finally:
         logins.stop()
-    return during | {"alone": alone["wrk"], "alone_cpu_cores": alone["cpu_cores"], "logins": logging_in.to_json()}
+    return during | {"alone": alone["wrk"], "alone_cpu_cores": alone["cpu_cores"], "logins": logging_in.to_json(),
+                     "longest_hash_wait_s": _longest_hash_wait(running.base_url, store.service_key)}
+
+
+def _longest_hash_wait(base_url: str, service_key: str) -> float | None:
+    """The server's own record of the longest a hash waited for a thread; None from a tree without it."""
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        response = http.get("/metrics", headers={"X-API-Key": service_key})
+    if response.status_code != 200:
+        return None
+    for line in response.text.splitlines():
+        if line.startswith("inkwell_password_hashing_longest_wait_seconds "):
+            return float(line.split()[1])
+    return None
 
 
 def _script_args(case: Case, facts: Facts, workdir: Path) -> tuple[str, ...]:

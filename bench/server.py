@@ -59,6 +59,7 @@ class Store:
         self.workdir = workdir / f"{profile}-{articles}-{tree.sha[:10]}-{secrets.token_hex(2)}"
         self.database = f"{DATABASE_PREFIX}{articles}_{secrets.token_hex(4)}"
         self.secrets = (secrets.token_urlsafe(48), secrets.token_urlsafe(48))
+        self.service_key = secrets.token_urlsafe(48)  # to read the server's own figures from /metrics
 
     @property
     def data_dir(self) -> Path:
@@ -74,7 +75,7 @@ class Store:
 
     def env(self) -> dict[str, str]:
         common = {"DATA_DIR": str(self.data_dir), "LOG_LEVEL": "WARNING", "PASSWORD_REFUSE_COMMON": "false",
-                  "RATE_LIMITS_ENABLED": "false"}
+                  "RATE_LIMITS_ENABLED": "false", "SERVICE_API_KEY": self.service_key}
         if self.profile == "embedded":
             return _minimal_env(INKWELL_PROFILE="embedded", **common)
         return _minimal_env(INKWELL_PROFILE="production", DATABASE_URL=self.database_url, REDIS_URL=REDIS_URL,

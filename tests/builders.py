@@ -64,6 +64,8 @@ def settings_for_tests(**overrides: object) -> Settings:
         "inkwell_profile": "test", "jwt_secret": SECRET, "jwt_issuer": ISSUER,
         "password_pepper": "unit-tests-pepper-of-at-least-32-bytes!!", "frontend_url": FRONTEND_URL,
         "log_level": "WARNING",
+        # These tests sign in far more often than a person would; the rate-limit tests turn limits on.
+        "rate_limits_enabled": False,
     }
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 

@@ -1,5 +1,7 @@
-"""A TCP proxy in front of a real service, which a test can take down and bring back on the same port:
-the service's clients see it vanish (connections reset, new ones refused) and return, as in an outage."""
+"""A TCP proxy in front of a real service, which a test can take down and bring back on the same port, or
+turn silent. Down, the service's clients see it vanish (connections reset, new ones refused) and return,
+as in a restart. Silent, they see nothing at all: connections are accepted and held, and whatever is sent
+either way is dropped, as in a network partition or a hung server."""
 
 import socket
 import threading
@@ -16,6 +18,7 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._connections: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._silent = threading.Event()
 
     def up(self) -> None:
         listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
@@ -30,6 +33,27 @@ class TcpProxy:
             with suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
             listener.close()
+        self._cut()
+
+    def blackhole(self) -> None:
+        """Forward nothing from now on, either way, and answer no new connection, but close none: no
+        reset, no refusal, only silence."""
+        self._silent.set()
+
+    def restore(self) -> None:
+        """End the silence. The connections it spoiled are closed, as the service will have dropped them
+        by then; new ones are forwarded again."""
+        self._cut()
+        self._silent.clear()
+
+    def heal(self) -> None:
+        """Forward again, whether the proxy was down or silent."""
+        if self._silent.is_set():
+            self.restore()
+        if self._listener is None:
+            self.up()
+
+    def _cut(self) -> None:
         with self._lock:
             connections, self._connections = self._connections, []
         for connection in connections:
@@ -43,6 +67,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._silent.is_set():
+                with self._lock:
+                    self._connections.append(client)  # held, never read: the client waits for an answer
+                continue
             try:
                 server = socket.create_connection(self.upstream, timeout=5)
             except OSError:
@@ -52,16 +80,16 @@ class TcpProxy:
             with self._lock:
                 self._connections += [client, server]
             for source, target in ((client, server), (server, client)):
-                threading.Thread(target=_pump, args=(source, target), daemon=True).start()
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
 
-
-def _pump(source: socket.socket, target: socket.socket) -> None:
-    with suppress(OSError):
-        while data := source.recv(65536):
-            target.sendall(data)
-    for end in (source, target):
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
         with suppress(OSError):
-            end.shutdown(socket.SHUT_RDWR)
+            while data := source.recv(65536):
+                if not self._silent.is_set():
+                    target.sendall(data)
+        for end in (source, target):
+            with suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
 
 
 @contextmanager

@@ -22,3 +22,26 @@ class Actor:
         """Raises Forbidden unless the caller is an administrator."""
         if not self.is_admin:
             raise Forbidden("only administrators may do this", field="admin")
+
+
+@dataclass(frozen=True, slots=True)
+class SystemCaller:
+    """The operator at the command line (`inkwell set-role`, …): trusted as whoever may run commands on
+    the server is, with no account of its own; the audit log shows it as no one (null)."""
+
+    @property
+    def user_id(self) -> None:
+        return None
+
+    @property
+    def is_admin(self) -> bool:
+        return True
+
+    def ensure_admin(self) -> None:
+        """Always allowed."""
+
+
+SYSTEM = SystemCaller()
+
+# Who may call the administration use cases: an administrator over HTTP, or the operator.
+Caller = Actor | SystemCaller

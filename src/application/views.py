@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from domain.audit import AuditAction
 from domain.ids import CommentId, JobId, UserId
 from domain.jobs import JobStatus
 from domain.sessions import TokenClaims
@@ -162,3 +163,43 @@ class ExportCounts:
     comments: int
     favorites: int
     following: int
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedUser:
+    """A user as an administrator sees them."""
+
+    user_id: UserId
+    username: str
+    email: str
+    role: Role
+    is_active: bool
+    email_verified: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedUserPage:
+    users: list[ManagedUser]
+    total: int  # matches across all pages
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntryView:
+    """One row of the audit log; `id` grows with every entry."""
+
+    id: int
+    at: datetime
+    action: AuditAction
+    actor_id: UserId | None
+    target_id: UserId | None
+    target: str | None
+    client_address: str | None
+    request_id: str | None
+    details: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    entries: list[AuditEntryView]
+    total: int  # matches across all pages

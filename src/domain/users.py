@@ -185,10 +185,35 @@ class User:
         )
 
     def change_role(self, role: Role, *, now: datetime) -> None:
+        """A demotion ends every session: whatever was done in them was done as an administrator."""
+        if role is self.role:
+            return
+        demoted = self.is_admin
         self.role = role
         self.updated_at = now
+        if demoted:
+            self.revoke_sessions()
 
     def deactivate(self, *, now: datetime) -> None:
         self.is_active = False
         self.updated_at = now
         self.revoke_sessions()
+
+    def activate(self, *, now: datetime) -> None:
+        """The account may sign in again; the sessions its deactivation ended stay ended."""
+        self.is_active = True
+        self.updated_at = now
+
+    @property
+    def is_active_admin(self) -> bool:
+        return self.is_active and self.is_admin
+
+
+LAST_ADMIN = "is the last active administrator"
+
+
+def ensure_an_admin_remains(changed: User, *, active_admins_before: set[UserId]) -> None:
+    """Raises Conflict (field `user`) when `changed` was one of the active administrators, is no longer,
+    and was the only one: nobody could administer the site any more, nor undo the change over HTTP."""
+    if changed.id in active_admins_before and not changed.is_active_admin and active_admins_before <= {changed.id}:
+        raise Conflict(LAST_ADMIN, field="user")

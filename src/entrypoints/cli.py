@@ -1,9 +1,10 @@
-"""The `inkwell` command: serve, worker, migrate, create-admin, check, mail preview."""
+"""The `inkwell` command: serve, worker, migrate, create-admin, set-role, revoke-sessions, check, mail preview."""
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
@@ -11,15 +12,25 @@ from dramatiq.cli import main as dramatiq_main
 from dramatiq.cli import make_argument_parser
 from pydantic import ValidationError
 
+from application.actor import SYSTEM
+from domain.errors import DomainError
+from domain.users import Role
 from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
 from entrypoints.settings import Profile, Settings
 from entrypoints.worker.embedded import EmbeddedWorker
+from entrypoints.worker.metrics import exporting_metrics
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Inkwell, a RealWorld-compatible blogging backend.", no_args_is_help=True,
                   add_completion=False)
 mail_app = typer.Typer(help="Mail templates.", no_args_is_help=True)
 app.add_typer(mail_app, name="mail")
+
+# How `serve` runs uvicorn: no `server` header naming the software (and its version) to whoever asks,
+# no forwarded addresses believed, and no access log of uvicorn's own beside Inkwell's JSON one.
+UVICORN_OPTIONS: dict[str, Any] = {"server_header": False, "proxy_headers": False, "access_log": False}
 
 
 def _settings() -> Settings:
@@ -48,7 +59,7 @@ def serve(
         jobs.start()
     try:
         uvicorn.run("entrypoints.http.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level=settings.log_level.lower(), proxy_headers=False, access_log=False)
+                    log_level=settings.log_level.lower(), **UVICORN_OPTIONS)
     finally:
         if jobs is not None:
             jobs.stop()
@@ -66,7 +77,8 @@ def worker(
     shutdown_timeout: Annotated[int, typer.Option(min=1, help="Seconds running jobs get to finish on SIGTERM.")] = 60,
 ) -> None:
     """Run the jobs: Dramatiq worker processes on the broker (Redis, or RabbitMQ with BROKER_URL), each
-    with an outbox relay. SIGTERM lets running jobs finish, then stops."""
+    with an outbox relay, and with WORKER_METRICS_PORT one more process that serves their metrics. SIGTERM
+    lets running jobs finish, then stops."""
     settings = _settings()
     if settings.inkwell_profile is not Profile.PRODUCTION:
         typer.secho("`inkwell worker` needs the production profile and its broker; the embedded default runs "
@@ -76,11 +88,13 @@ def worker(
         typer.secho("`inkwell worker` needs SMTP_HOST in production: the workers send the mail.",
                     fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
-    arguments = make_argument_parser().parse_args([  # type: ignore[no-untyped-call]
-        "entrypoints.worker.process:broker", "--processes", str(processes), "--threads", str(threads),
-        "--worker-shutdown-timeout", str(shutdown_timeout * 1000), "--skip-logging",
-    ])
-    sys.exit(dramatiq_main(arguments))  # type: ignore[no-untyped-call]
+    with exporting_metrics(settings) as metrics_arguments:
+        arguments = make_argument_parser().parse_args([  # type: ignore[no-untyped-call]
+            "entrypoints.worker.process:broker", "--processes", str(processes), "--threads", str(threads),
+            "--worker-shutdown-timeout", str(shutdown_timeout * 1000), "--skip-logging", *metrics_arguments,
+        ])
+        status = dramatiq_main(arguments)  # type: ignore[no-untyped-call]
+    sys.exit(status)
 
 
 @mail_app.command("preview")
@@ -138,6 +152,41 @@ def create_admin(
         typer.secho(f"{error.field} {error.message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from error
     typer.echo(f"administrator {username} created")
+
+
+@app.command("set-role")
+def set_role(
+    username: Annotated[str, typer.Argument(help="The user whose role changes.")],
+    role: Annotated[Role, typer.Argument(help="admin or user.", case_sensitive=False)],
+) -> None:
+    """Make a user an administrator, or an administrator a user again, which ends their sessions. The last
+    active administrator stays one. Recorded in the audit log as done by no one (the operator)."""
+    view = _as_operator(lambda container: container.change_user_access()(SYSTEM, username=username, role=role))
+    typer.echo(f"{view.username} is now {view.role.value}")
+
+
+@app.command("revoke-sessions")
+def revoke_sessions(username: Annotated[str, typer.Argument(help="The user whose sessions end.")]) -> None:
+    """End every session of a user at once; they can sign in again. Recorded in the audit log."""
+    _as_operator(lambda container: container.revoke_sessions()(SYSTEM, username=username))
+    typer.echo(f"every session of {username} has ended")
+
+
+def _as_operator(act: Callable[[Container], Awaitable[T]]) -> T:
+    """Run one administration use case as the operator; a refusal is one line on stderr and exit code 1."""
+    container = build_container(_settings())
+
+    async def run() -> T:
+        try:
+            return await act(container)
+        finally:
+            await close_resources(container)
+
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        typer.secho(f"{error.field} {error.message}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from error
 
 
 @app.command()

@@ -11,6 +11,7 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.memory.admin_queries import MemoryAuditQueries, MemoryManagedUserQueries
 from adapters.memory.clock import FixedClock
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.job_queries import MemoryJobQueries, MemoryRecipientQueries
@@ -32,6 +33,8 @@ from adapters.sql.queries import (
     SqlTagQueries,
     SqlUserDataQueries,
 )
+from adapters.sql.queries.audit import SqlAuditQueries
+from adapters.sql.queries.managed_users import SqlManagedUserQueries
 from adapters.sql.reader import SqlReader
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
@@ -41,8 +44,10 @@ from application.ports.persistence import UnitOfWork
 from application.ports.queries import (
     AccountQueries,
     ArticleQueries,
+    AuditQueries,
     CommentQueries,
     JobQueries,
+    ManagedUserQueries,
     RecipientQueries,
     TagQueries,
     UserDataQueries,
@@ -89,6 +94,8 @@ class Storage:
     jobs: JobQueries
     recipients: RecipientQueries
     user_data: UserDataQueries
+    managed_users: ManagedUserQueries
+    audit_entries: AuditQueries
 
 
 def memory_storage() -> Storage:
@@ -96,7 +103,7 @@ def memory_storage() -> Storage:
     return Storage(
         "memory", clock, lambda: MemoryUnitOfWork(db, clock), MemoryAccountQueries(db), MemoryArticleQueries(db),
         MemoryCommentQueries(db), MemoryTagQueries(db), MemoryJobQueries(db), MemoryRecipientQueries(db),
-        MemoryUserDataQueries(db),
+        MemoryUserDataQueries(db), MemoryManagedUserQueries(db), MemoryAuditQueries(db),
     )
 
 
@@ -105,7 +112,7 @@ def sql_storage(backend: str, factory: async_sessionmaker[AsyncSession], reader:
     return Storage(
         backend, clock, lambda: SqlUnitOfWork(factory, clock), SqlAccountQueries(reader), SqlArticleQueries(reader),
         SqlCommentQueries(reader), SqlTagQueries(reader), SqlJobQueries(reader), SqlRecipientQueries(reader),
-        SqlUserDataQueries(reader),
+        SqlUserDataQueries(reader), SqlManagedUserQueries(reader), SqlAuditQueries(reader),
     )
 
 

@@ -3,6 +3,8 @@
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from domain.ids import SessionId, UserId, new_session_id
 from domain.sessions import Rotation
 from tests.contract.conftest import TokenStoreBench
@@ -167,3 +169,15 @@ async def test_of_concurrent_rotations_of_one_token_exactly_one_wins(bench: Toke
     winner = next(f"next-{n}" for n, outcome in enumerate(outcomes) if outcome is Rotation.ROTATED)
     assert await bench.store.rotate(session_id=session_id, presented_token_id=winner, next_token_id="again") \
         is Rotation.UNKNOWN
+
+
+async def test_a_rotation_sent_again_counts_as_done_not_as_reuse(bench: TokenStoreBench) -> None:
+    """The Redis client sends a command once more when its connection broke before the answer came,
+    and the server may have run it already."""
+    if bench.backend != "redis":
+        pytest.skip("only the Redis client sends a command again")
+    session_id = await _open(bench, await bench.new_user(), "r1")
+    for _ in range(2):
+        assert await bench.store.rotate(session_id=session_id, presented_token_id="r1", next_token_id="r2") \
+            is Rotation.ROTATED
+    assert await _usable(bench, session_id)

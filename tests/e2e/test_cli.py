@@ -79,3 +79,13 @@ def test_check_reports_an_smtp_server_that_does_not_answer(tmp_path: Path) -> No
     checked = inkwell(tmp_path, "check", SMTP_HOST="127.0.0.1", SMTP_PORT=str(free_port()), SMTP_STARTTLS="false")
     assert checked.returncode == 1
     assert "smtp: unavailable" in checked.stdout and "database: ok" in checked.stdout
+
+
+def test_serve_refuses_a_short_secret_in_the_embedded_default_with_one_clear_line(tmp_path: Path) -> None:
+    for name in ("JWT_SECRET", "PASSWORD_PEPPER"):
+        result = inkwell(tmp_path, "serve", **{name: "short"})
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"Configuration refused: {name} must be set to at least 32 bytes (it has 5)")
+    assert not (tmp_path / "var").exists()

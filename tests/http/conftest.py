@@ -19,6 +19,8 @@ def make_settings(**overrides: Any) -> Settings:
         "jwt_secret": JWT_SECRET,
         "password_pepper": "http-tests-pepper-of-at-least-32-bytes!!",
         "log_level": "WARNING",
+        # These tests sign in far more often than a person would; the rate-limit tests turn limits on.
+        "rate_limits_enabled": False,
     }
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 

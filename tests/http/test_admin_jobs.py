@@ -285,5 +285,9 @@ async def test_a_user_made_admin_is_refused_again_once_demoted(app: FastAPI, cli
     boss = await admin(app, client)
     assert (await list_jobs(client, boss["token"])).status_code == 200
     await set_role(app, boss["username"], Role.USER)
-    assert (await list_jobs(client, boss["token"])).status_code == 403
+    # A demotion ends every session: the old token is refused outright, and a new one is a plain user's.
+    assert (await list_jobs(client, boss["token"])).status_code == 401
+    credentials = {"email": boss["email"], "password": boss["password"]}
+    again = (await client.post("/api/users/login", json={"user": credentials})).json()["user"]
+    assert (await list_jobs(client, again["token"])).status_code == 403
 

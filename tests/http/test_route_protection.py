@@ -27,7 +27,9 @@ def _operations() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("method", "path"), [op for op in _operations() if op not in PUBLIC])
-async def test_a_protected_route_is_401_without_a_token(client: httpx.AsyncClient, method: str, path: str) -> None:
+async def test_checklist_20_a_protected_route_is_401_without_a_token(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
     concrete = re.sub(r"\{comment_id\}", "1", re.sub(r"\{[^}]+\}", "anything", path))
     response = await client.request(method.upper(), concrete, json={})
     assert response.status_code == 401, f"{method.upper()} {path} answered {response.status_code}"
@@ -35,10 +37,13 @@ async def test_a_protected_route_is_401_without_a_token(client: httpx.AsyncClien
 
 
 @pytest.mark.parametrize(("method", "path"), [op for op in _operations() if op[1].startswith("/api/admin/")])
-async def test_an_admin_route_is_403_for_a_user(client: httpx.AsyncClient, method: str, path: str) -> None:
+async def test_checklist_20_an_admin_route_is_403_for_a_user(client: httpx.AsyncClient, method: str, path: str) -> None:
     user = await register(client)
     concrete = re.sub(r"\{job_id\}", str(uuid.uuid4()), re.sub(r"\{username\}", user["username"], path))
-    response = await client.request(method.upper(), concrete, json={}, headers=auth(user["token"]))
+    # A body every admin route accepts (the others ignore it), so that only the role can refuse: here a
+    # user trying to make themselves an administrator.
+    body = {"user": {"role": "admin", "active": True}}
+    response = await client.request(method.upper(), concrete, json=body, headers=auth(user["token"]))
     assert response.status_code == 403, f"{method.upper()} {path} answered {response.status_code}"
     assert response.json() == {"errors": {"admin": ["only administrators may do this"]}}
 

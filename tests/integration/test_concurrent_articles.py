@@ -3,7 +3,6 @@ distinct slugs, and a favorite, follow or comment whose target vanished meanwhil
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete
@@ -13,7 +12,6 @@ from adapters.sql.reader import SqlReader
 from adapters.sql.tables import articles, users
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
-from application.actor import Actor
 from application.ports.queries import ArticleFilter
 from application.use_cases.articles.create_article import CreateArticle
 from application.use_cases.articles.favorite_article import FavoriteArticle
@@ -21,24 +19,15 @@ from application.use_cases.comments.add_comment import AddComment
 from application.views import ArticleView
 from domain import articles as article_rules
 from domain.errors import NotFound
-from domain.ids import ArticleId, UserId, new_session_id
+from domain.ids import ArticleId, UserId
 from domain.paging import Page
-from domain.sessions import TokenClaims, TokenKind
-from domain.users import Role, User
+from domain.users import User
 from tests.contract.records import a_comment, a_profile, a_user
+from tests.integration.actors import actor_of
 from tests.integration.conftest import SessionFactory
 
 FANS = 20
 
-
-def _actor(user: User) -> Actor:
-    now = datetime.now(UTC)
-    claims = TokenClaims(
-        subject=user.id, session_id=new_session_id(), token_id="jti", kind=TokenKind.ACCESS,
-        issued_at=now, expires_at=now + timedelta(minutes=15), session_ends_at=now + timedelta(days=1),
-        credentials_version=user.credentials_version,
-    )
-    return Actor(user_id=user.id, role=Role.USER, access=claims)
 
 
 async def _users(factory: SessionFactory, count: int) -> list[User]:
@@ -59,7 +48,7 @@ def _create_article(factory: SessionFactory, reader: SqlReader) -> CreateArticle
 
 async def _write(factory: SessionFactory, reader: SqlReader, author: User, title: str = "Dragons") -> ArticleView:
     return await _create_article(factory, reader)(
-        _actor(author), title=title, description="Ever wonder how?", body="Believe", tags=["dragons"]
+        actor_of(author), title=title, description="Ever wonder how?", body="Believe", tags=["dragons"]
     )
 
 
@@ -71,7 +60,7 @@ async def test_twenty_users_favoriting_one_article_at_once_all_count(
 
     def favorite(fan: User) -> Awaitable[ArticleView]:
         use_case = FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(reader))
-        return use_case(_actor(fan), slug=article.slug)
+        return use_case(actor_of(fan), slug=article.slug)
 
     seen = await asyncio.gather(*(favorite(fan) for fan in fans))
 
@@ -88,14 +77,14 @@ async def test_one_author_writing_and_one_fan_favoriting_many_articles_at_once_a
     author, fan = await _users(factory, 2)
     written = await asyncio.gather(*(
         _create_article(factory, reader)(
-            _actor(author), title=f"Dragons {n}", description="Ever wonder how?", body="Believe",
+            actor_of(author), title=f"Dragons {n}", description="Ever wonder how?", body="Believe",
             tags=["dragons", "training", f"part-{n % 3}"],
         )
         for n in range(FANS)
     ))
     liked = await asyncio.gather(*(
         FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(reader))(
-            _actor(fan), slug=article.slug
+            actor_of(fan), slug=article.slug
         )
         for article in written
     ))
@@ -147,7 +136,7 @@ async def test_a_favorite_of_an_article_deleted_meanwhile_is_dropped(
         await uow.commit()
     use_case = FavoriteArticle(uow=SqlUnitOfWork(factory, SystemClock()), articles=SqlArticleQueries(reader))
     with pytest.raises(NotFound) as raised:
-        await use_case(_actor(fan), slug=article.slug)
+        await use_case(actor_of(fan), slug=article.slug)
     assert raised.value.field == "article"
 
 
@@ -179,7 +168,7 @@ async def test_a_comment_on_an_article_deleted_meanwhile_is_not_found(
         uow=SqlUnitOfWork(factory, SystemClock()), comments=SqlCommentQueries(reader), clock=SystemClock()
     )
     with pytest.raises(NotFound):
-        await use_case(_actor(commenter), slug=article.slug, body="Too late")
+        await use_case(actor_of(commenter), slug=article.slug, body="Too late")
 
 
 async def _delete_article(factory: SessionFactory, article_id: ArticleId) -> None:

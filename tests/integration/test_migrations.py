@@ -21,8 +21,8 @@ from adapters.sql.tables import USERNAME_INDEX, metadata
 
 ACCOUNT_TABLES = {"users", "profiles", "sessions", "revoked_tokens"}
 BLOGGING_TABLES = {"articles", "tags", "article_tags", "comments", "follows", "favorites"}
-TABLES = ACCOUNT_TABLES | BLOGGING_TABLES | {"jobs"}
-HEAD = "0005"
+TABLES = ACCOUNT_TABLES | BLOGGING_TABLES | {"jobs", "audit_events"}
+HEAD = "0006"
 
 
 async def _look(url: str, look: Any) -> Any:

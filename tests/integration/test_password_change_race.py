@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from adapters.rate_limiter import LimitsRateLimiter, memory_limits_storage
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.sql.queries.principals import SqlPrincipalQueries
 from adapters.sql.reader import SqlReader
@@ -20,6 +21,7 @@ from adapters.system_clock import SystemClock
 from adapters.tokens.jwt_codec import JwtCodec
 from application.actor import Actor
 from application.errors import InvalidCredentials, InvalidToken
+from application.rate_limits import RateLimits
 from application.sessions import SessionIssuer
 from application.use_cases.auth.authenticate import Authenticate
 from application.use_cases.auth.log_in import LogIn
@@ -39,7 +41,7 @@ class PausingHasher(BcryptPasswordHasher):
     a log-in that already read the old credentials is still checking them."""
 
     def __init__(self, *, pepper: str) -> None:
-        super().__init__(pepper=pepper, rounds=4)
+        super().__init__(pepper=pepper, rounds=4, max_waiting=64)  # every racing log-in gets a turn
         self.verifying = asyncio.Event()
         self.release = asyncio.Event()
         self.pausing = False
@@ -73,17 +75,20 @@ async def accounts(factory: SessionFactory, reader: SqlReader) -> AsyncIterator[
     hasher = PausingHasher(pepper="p" * 48)
     principals = SqlPrincipalQueries(reader)
     policy = PasswordPolicy()
+    # Two dozen log-ins to one account in a moment are what rate limits refuse; the race is the point here.
+    limits = RateLimits(LimitsRateLimiter(memory_limits_storage(), {}), enabled=False)
 
     def uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(factory, clock)
 
     yield Accounts(
         hasher=hasher,
-        register=lambda: RegisterUser(uow=uow(), hasher=hasher, policy=policy, clock=clock, sessions=sessions),
-        log_in=lambda: LogIn(uow=uow(), hasher=hasher, sessions=sessions),
+        register=lambda: RegisterUser(uow=uow(), hasher=hasher, policy=policy, clock=clock, sessions=sessions,
+                                      limits=limits),
+        log_in=lambda: LogIn(uow=uow(), hasher=hasher, sessions=sessions, limits=limits),
         update_user=lambda: UpdateUser(uow=uow(), hasher=hasher, policy=policy, store=store, clock=clock),
         authenticate=Authenticate(codec=codec, store=store, principals=principals),
-        refresh=RefreshSession(codec=codec, principals=principals, sessions=sessions),
+        refresh=RefreshSession(codec=codec, principals=principals, sessions=sessions, limits=limits, uow=uow()),
     )
     hasher.close()
 

@@ -9,10 +9,12 @@ from types import TracebackType
 from typing import Self
 
 from adapters.memory.state import CommentSequence, MemoryState
+from application.audit import entry_for, log_committed
 from application.jobs.triggers import jobs_for
 from application.ports.clock import Clock
 from application.ports.persistence import (
     ArticleRepository,
+    AuditLog,
     CommentRepository,
     FavoriteRepository,
     FollowRepository,
@@ -23,6 +25,7 @@ from application.ports.persistence import (
 )
 from application.tracing import current_request_id
 from domain.articles import Article, Comment
+from domain.audit import AuditEntry, AuditEvent
 from domain.events import DomainEvent
 from domain.ids import ArticleId, CommentId, JobId, UserId
 from domain.jobs import PENDING, Job, JobStatus
@@ -90,13 +93,14 @@ class MemoryUserRepository(UserRepository):
     async def add(self, user: User) -> None:
         await self.save(user)
 
-    async def get(self, user_id: UserId) -> User | None:
+    # `for_change` locks nothing, for the reasons `lock_active_admins` gives.
+    async def get(self, user_id: UserId, *, for_change: bool = False) -> User | None:
         return self._tx.handed_out(self._tx.view().users.get(user_id))
 
     async def by_email(self, email: Email) -> User | None:
         return self._tx.handed_out(next((u for u in self._tx.view().users.values() if u.email == email), None))
 
-    async def by_username(self, username: Username) -> User | None:
+    async def by_username(self, username: Username, *, for_change: bool = False) -> User | None:
         users = self._tx.view().users.values()
         return self._tx.handed_out(next((u for u in users if u.username.key == username.key), None))
 
@@ -105,6 +109,11 @@ class MemoryUserRepository(UserRepository):
         self._tx.events.extend(user.pull_events())
         snapshot = copy.deepcopy(user)
         self._tx.record(lambda state: state.put_user(snapshot))
+
+    async def lock_active_admins(self, *, along_with: Username) -> set[UserId]:
+        """Locks nothing: one event loop runs a transaction's reads and writes without interleaving, and
+        the unit tests that use this adapter change one user at a time."""
+        return {user.id for user in self._tx.view().users.values() if user.is_active_admin}
 
 
 class MemoryProfileRepository(ProfileRepository):
@@ -228,6 +237,23 @@ class MemoryJobRepository(JobRepository):
         return copy.deepcopy(sorted(found, key=lambda job: job.updated_at)[:limit])
 
 
+class MemoryAuditLog(AuditLog):
+    def __init__(self, tx: _Transaction, clock: Clock) -> None:
+        self._tx = tx
+        self._clock = clock
+        self._written: list[AuditEntry] = []
+
+    async def add(self, event: AuditEvent) -> None:
+        entry = entry_for(event, now=self._clock.now())
+        self._tx.record(lambda state: state.audit.append(entry))
+        self._written.append(entry)
+
+    def take_written(self) -> list[AuditEntry]:
+        """The entries written since the last call: the unit of work logs them once they are committed."""
+        written, self._written = self._written, []
+        return written
+
+
 class MemoryUnitOfWork(UnitOfWork):
     """Stages writes; a use case that forgets `save` or `commit` loses its change, as on a real database.
     Constraints (unique email, username and slug) are checked when the writes are replayed at commit."""
@@ -246,6 +272,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.follows = MemoryFollowRepository(self._tx)
         self.favorites = MemoryFavoriteRepository(self._tx)
         self.jobs = MemoryJobRepository(self._tx)
+        self.audit = MemoryAuditLog(self._tx, self._clock)
 
     async def __aenter__(self) -> Self:
         self._begin()
@@ -263,9 +290,11 @@ class MemoryUnitOfWork(UnitOfWork):
         events, self._tx.events = self._tx.events, []
         for job in jobs_for(events, now=self._clock.now(), request_id=current_request_id.get()):
             await self.jobs.add(job)
+        audited = self.audit.take_written()
         async with self._db.commit_lock:
             candidate = self._db.state.copy()
             for write in self._tx.writes:
                 write(candidate)
             self._db.state = candidate
         self._tx.writes.clear()
+        log_committed(audited)

@@ -3,7 +3,7 @@
 from adapters.memory.database import MemoryDatabase
 from adapters.memory.queries import MemoryArticleQueries
 from application.ports.queries import JobQueries, RecipientQueries
-from application.views import ArticleView, JobPage, JobView, Recipient
+from application.views import ArticleView, JobPage, JobStats, JobView, Recipient
 from domain.ids import ArticleId, JobId, UserId
 from domain.jobs import Job, JobStatus
 from domain.paging import Page
@@ -30,6 +30,14 @@ class MemoryJobQueries(JobQueries):
         newest_first = sorted(matches, key=lambda job: (job.created_at, job.id), reverse=True)
         chosen = newest_first[page.offset : page.offset + page.limit]
         return JobPage(jobs=[job_view(job) for job in chosen], total=len(matches))
+
+    async def stats(self) -> JobStats:
+        every = list(self._db.state.jobs.values())
+        queued_since = [job.queued_at for job in every if job.status is JobStatus.QUEUED]
+        return JobStats(
+            by_status={status: sum(1 for job in every if job.status is status) for status in JobStatus},
+            oldest_queued_at=min(queued_since, default=None),
+        )
 
 
 class MemoryRecipientQueries(RecipientQueries):

@@ -4,6 +4,7 @@ import copy
 from dataclasses import dataclass, field
 
 from domain.articles import Article, Comment
+from domain.audit import AuditEntry
 from domain.errors import Conflict
 from domain.ids import ArticleId, CommentId, JobId, UserId
 from domain.jobs import Job
@@ -22,6 +23,7 @@ class MemoryState:
     follows: set[tuple[UserId, UserId]] = field(default_factory=set)
     favorites: set[tuple[UserId, ArticleId]] = field(default_factory=set)
     jobs: dict[JobId, Job] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)  # an entry's id is its place in the list, from 1
 
     def copy(self) -> "MemoryState":
         return copy.deepcopy(self)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import redis
 from dramatiq.broker import Broker
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
@@ -20,8 +21,13 @@ class PromptRedisBroker(RedisBroker):
         return super().consume(queue_name, prefetch, min(timeout, IDLE_POLL_MS))
 
 
-def redis_broker(url: str, *, namespace: str) -> Broker:
-    return PromptRedisBroker(url=url, namespace=namespace, middleware=[])  # type: ignore[no-untyped-call]
+def redis_broker(
+    url: str, *, namespace: str, connect_timeout: float | None = None, command_timeout: float | None = None
+) -> Broker:
+    """Timeouts left out are redis-py's defaults."""
+    bounds = {"socket_connect_timeout": connect_timeout, "socket_timeout": command_timeout}
+    client = redis.Redis.from_url(url, **{name: value for name, value in bounds.items() if value is not None})
+    return PromptRedisBroker(client=client, namespace=namespace, middleware=[])  # type: ignore[no-untyped-call]
 
 
 def rabbitmq_broker(url: str) -> Broker:

@@ -54,6 +54,7 @@ class BcryptPasswordHasher(PasswordHasher):
         self._pending = 0  # hashing or waiting for a thread
         self._pending_lock = threading.Lock()
         self._seconds_per_hash = 0.25  # a first guess, then a moving average of what hashing took
+        self._longest_wait = 0.0
 
     async def hash(self, plain: str) -> str:
         return await self._run(self._hash, plain)
@@ -70,12 +71,14 @@ class BcryptPasswordHasher(PasswordHasher):
                 raise Overloaded("password hashing", retry_after=max(1, math.ceil(drained)))
             self._pending += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._threads, self._timed, work, *args)
+            return await asyncio.get_running_loop().run_in_executor(
+                self._threads, self._timed, time.perf_counter(), work, *args
+            )
         finally:
             with self._pending_lock:
                 self._pending -= 1
 
-    def _timed(self, work: Callable[..., T], *args: Any) -> T:
+    def _timed(self, submitted: float, work: Callable[..., T], *args: Any) -> T:
         started = time.perf_counter()
         try:
             return work(*args)
@@ -83,6 +86,24 @@ class BcryptPasswordHasher(PasswordHasher):
             elapsed = time.perf_counter() - started
             with self._pending_lock:
                 self._seconds_per_hash += (elapsed - self._seconds_per_hash) * 0.2
+                self._longest_wait = max(self._longest_wait, started - submitted)
+
+    @property
+    def hashing(self) -> int:
+        """Hashes running on the hashing threads right now, for monitoring."""
+        return min(self._pending, self._slots)
+
+    @property
+    def waiting(self) -> int:
+        """Hashes waiting for a hashing thread right now, for monitoring; beyond `max_waiting`, callers
+        are refused instead."""
+        return max(self._pending - self._slots, 0)
+
+    @property
+    def longest_wait(self) -> float:
+        """The longest a hash has waited for a hashing thread since the process started, in seconds:
+        with `max_waiting`, the bound on how long a log-in can queue before it is refused instead."""
+        return self._longest_wait
 
     def close(self) -> None:
         self._threads.shutdown(wait=False, cancel_futures=True)

@@ -1,12 +1,15 @@
 """Engines and session factories for PostgreSQL (psycopg 3) and the embedded SQLite file."""
 
+import os
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import QueuePool
 
+from adapters.sql.timeouts import DatabaseTimeouts, NoAnswer
 from application.errors import DependencyUnavailable
 
 # Execution option for sessions that only read (queries, token checks). On SQLite they take no
@@ -20,20 +23,25 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_POOL_SIZE = 10
 
 
-def create_engine(url: str, *, enforce_foreign_keys: bool = True, read_only: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, *, enforce_foreign_keys: bool = True, read_only: bool = False, timeouts: DatabaseTimeouts | None = None
+) -> AsyncEngine:
     """An engine for `url`. `enforce_foreign_keys=False` is for migrations only: SQLite's batch
     table rebuilds would otherwise cascade deletes into the child tables. A `read_only` engine is
-    the `SqlReader`'s: no transactions, no ping before each checkout."""
+    the `SqlReader`'s: no transactions, no ping before each checkout. `timeouts` bound every wait
+    on PostgreSQL; without them (migrations, tests) nothing is cut short."""
     parsed = make_url(url)
+    bounded = timeouts.engine_options(parsed) if timeouts and parsed.get_backend_name() == "postgresql" else {}
     if parsed.get_backend_name() == "sqlite":
+        _create_owner_only(parsed.database)
         engine = create_async_engine(parsed)
         _configure_sqlite(engine, enforce_foreign_keys=enforce_foreign_keys)
     elif read_only:
         engine = create_async_engine(
-            parsed, isolation_level="AUTOCOMMIT", pool_size=READ_POOL_SIZE, max_overflow=READ_POOL_SIZE
+            parsed, isolation_level="AUTOCOMMIT", pool_size=READ_POOL_SIZE, max_overflow=READ_POOL_SIZE, **bounded
         )
     else:
-        engine = create_async_engine(parsed, pool_pre_ping=True)
+        engine = create_async_engine(parsed, pool_pre_ping=True, **bounded)
     event.listen(engine.sync_engine, "handle_error", _unavailable)
     return engine.execution_options(**READ_ONLY) if read_only else engine
 
@@ -44,12 +52,43 @@ def _unavailable(context: ExceptionContext) -> None:
     a statement pass through untouched, and so does the pool's pre-ping, which recovers on its own."""
     if context.is_pre_ping:
         return
+    cause = context.sqlalchemy_exception or context.original_exception
+    if context.is_disconnect and not isinstance(context.original_exception, NoAnswer):
+        raise ConnectionLost("database") from cause
     if context.is_disconnect or isinstance(context.sqlalchemy_exception, (OperationalError, InterfaceError)):
-        raise DependencyUnavailable("database") from context.sqlalchemy_exception or context.original_exception
+        raise DependencyUnavailable("database") from cause
+
+
+class ConnectionLost(DependencyUnavailable):
+    """The server dropped the connection a statement was sent on (it restarted, say). The pool has let
+    go of that connection and every older one, so the statement may be tried again on a new one."""
+
+
+def connections_in_use(engine: AsyncEngine) -> int:
+    """Connections `engine`'s pool has lent out and not had back, for monitoring. Pools that keep no
+    count (SQLite in memory shares one connection) report none."""
+    pool = engine.pool
+    return pool.checkedout() if isinstance(pool, QueuePool) else 0
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _create_owner_only(database: str | None) -> None:
+    """Creates a missing SQLite file readable and writable by its owner only, whatever the umask. SQLite
+    gives the -wal and -shm files it creates beside it the same permissions. A file that exists is left
+    as it is, and one that cannot be created is left to SQLite to report."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def _configure_sqlite(engine: AsyncEngine, *, enforce_foreign_keys: bool) -> None:

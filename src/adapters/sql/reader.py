@@ -7,9 +7,9 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Result
-from sqlalchemy.exc import DBAPIError
 
-from adapters.sql.engine import READ_POOL_SIZE, create_engine
+from adapters.sql.engine import READ_POOL_SIZE, ConnectionLost, connections_in_use, create_engine
+from adapters.sql.timeouts import DatabaseTimeouts
 from application.errors import DependencyUnavailable
 
 
@@ -21,12 +21,15 @@ class SqlReader:
     session and keeps psycopg's prepared statements, which a `ROLLBACK` would discard. The pool does
     not ping a connection before lending it (another round trip per read); a read that meets a
     connection the server has dropped (a restart) is run once more instead, since reading twice is
-    harmless and the pool has by then discarded every connection that predates the failure.
+    harmless and the pool has by then discarded every connection that predates the failure. A read
+    the server did not answer in time is not run again: it would only wait as long once more.
     On SQLite the reads take no write lock (see `adapters.sql.engine`).
     """
 
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url, read_only=True)
+    def __init__(self, url: str, timeouts: DatabaseTimeouts | None = None) -> None:
+        self.engine = create_engine(url, read_only=True, timeouts=timeouts)
+        # Like every database timeout, PostgreSQL's only (see `create_engine`).
+        self._turn_timeout = timeouts.pool if timeouts and self.dialect == "postgresql" else None
         self._turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
 
     async def run(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Result[Any]:
@@ -37,14 +40,29 @@ class SqlReader:
         new statement tree on every call."""
         try:
             return await self._run(statement, parameters)
-        except DependencyUnavailable as error:
-            if not _dropped_connection(error):
-                raise
-        return await self._run(statement, parameters)
+        except ConnectionLost:
+            return await self._run(statement, parameters)
 
     async def _run(self, statement: Executable, parameters: Mapping[str, Any] | None) -> Result[Any]:
-        async with self._turn(), self.engine.connect() as connection:
-            return await connection.execute(statement, parameters)
+        turn = self._turn()
+        await self._wait_for(turn)
+        try:
+            async with self.engine.connect() as connection:
+                return await connection.execute(statement, parameters)
+        finally:
+            turn.release()
+
+    async def _wait_for(self, turn: asyncio.Semaphore) -> None:
+        """A turn that cannot be had within the pool timeout means the database is too slow to serve.
+        A free turn is taken without arming a timer: that is every read but in a burst."""
+        if not turn.locked() or self._turn_timeout is None:
+            await turn.acquire()
+            return
+        try:
+            async with asyncio.timeout(self._turn_timeout):
+                await turn.acquire()
+        except TimeoutError as error:
+            raise DependencyUnavailable("database") from error
 
     def _turn(self) -> asyncio.Semaphore:
         """Readers wait for a connection here, first come first served, never in the pool itself. The
@@ -57,6 +75,10 @@ class SqlReader:
             turn = self._turns[loop] = asyncio.Semaphore(READ_POOL_SIZE)
         return turn
 
+    def connections_in_use(self) -> int:
+        """Connections lent to reads right now, for monitoring."""
+        return connections_in_use(self.engine)
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -64,7 +86,3 @@ class SqlReader:
     async def close(self) -> None:
         await self.engine.dispose()
 
-
-def _dropped_connection(error: DependencyUnavailable) -> bool:
-    cause = error.__cause__
-    return isinstance(cause, DBAPIError) and cause.connection_invalidated

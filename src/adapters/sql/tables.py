@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 
 from domain.articles import SLUG_MAX_LENGTH, TAG_MAX_LENGTH, TITLE_MAX_LENGTH
+from domain.audit import CLIENT_ADDRESS_MAX_LENGTH, REQUEST_ID_MAX_LENGTH
+from domain.audit import TARGET_MAX_LENGTH as AUDIT_TARGET_MAX_LENGTH
 
 metadata = MetaData(
     naming_convention={
@@ -84,6 +86,8 @@ users = Table(
 # Usernames keep the case their owner chose but are unique whatever the case.
 USERNAME_INDEX = "uq_users_username_lower"
 Index(USERNAME_INDEX, func.lower(users.c.username), unique=True)
+# The administrators' list of users, oldest first (migration 0006).
+Index("ix_users_created_at_id", users.c.created_at, users.c.id)
 EMAIL_CONSTRAINT = "uq_users_email"
 
 profiles = Table(
@@ -231,3 +235,27 @@ jobs = Table(
           sqlite_where=text("published_at IS NULL")),
     Index("ix_jobs_status_created_at_id", "status", "created_at", "id"),
 )
+
+# The audit log: append-only (on PostgreSQL a trigger refuses UPDATE and DELETE, migration 0006). No
+# foreign keys: the log outlives the accounts and articles it names. Listed newest first, whole or by
+# action, actor or target, each an index range.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("actor_id", Uuid, nullable=True),
+    Column("target_id", Uuid, nullable=True),
+    Column("target", String(AUDIT_TARGET_MAX_LENGTH), nullable=True),
+    Column("client_address", String(CLIENT_ADDRESS_MAX_LENGTH), nullable=True),
+    Column("request_id", String(REQUEST_ID_MAX_LENGTH), nullable=True),
+    Column("details", JSON, nullable=False),
+    sqlite_autoincrement=True,
+)
+_NEWEST_EVENTS_FIRST = (audit_events.c.at.desc(), audit_events.c.id.desc())
+Index("ix_audit_events_at_id", *_NEWEST_EVENTS_FIRST)
+Index("ix_audit_events_action_at_id", audit_events.c.action, *_NEWEST_EVENTS_FIRST)
+Index("ix_audit_events_actor_id_at_id", audit_events.c.actor_id, *_NEWEST_EVENTS_FIRST)
+Index("ix_audit_events_target_id_at_id", audit_events.c.target_id, *_NEWEST_EVENTS_FIRST)
+Index("ix_audit_events_target_at_id", audit_events.c.target, *_NEWEST_EVENTS_FIRST)

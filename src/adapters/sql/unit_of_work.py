@@ -7,10 +7,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.articles import SqlArticleRepository, SqlCommentRepository
+from adapters.sql.audit import SqlAuditLog
 from adapters.sql.conflicts import conflict_from
 from adapters.sql.jobs import SqlJobRepository
 from adapters.sql.relations import SqlFavoriteRepository, SqlFollowRepository
 from adapters.sql.repositories import SqlProfileRepository, SqlUserRepository
+from application.audit import log_committed
 from application.jobs.triggers import jobs_for
 from application.ports.clock import Clock
 from application.ports.persistence import UnitOfWork
@@ -29,6 +31,7 @@ class SqlUnitOfWork(UnitOfWork):
     follows: SqlFollowRepository
     favorites: SqlFavoriteRepository
     jobs: SqlJobRepository
+    audit: SqlAuditLog
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._session_factory = session_factory
@@ -48,6 +51,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.follows = SqlFollowRepository(session)
         self.favorites = SqlFavoriteRepository(session)
         self.jobs = SqlJobRepository(session)
+        self.audit = SqlAuditLog(session, self._clock)
         return self
 
     async def __aexit__(
@@ -68,6 +72,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._events.clear()
         for job in jobs_for(events, now=self._clock.now(), request_id=current_request_id.get()):
             await self.jobs.add(job)
+        audited = self.audit.take_written()
         try:
             await self._session.commit()
         except IntegrityError as error:
@@ -75,3 +80,4 @@ class SqlUnitOfWork(UnitOfWork):
             if conflict is None:
                 raise
             raise conflict from error
+        log_committed(audited)

@@ -41,10 +41,15 @@ end
 return 1
 """
 
+# A rotation that already happened (the client sends a command again when its connection was lost before
+# the answer came) is reported as done, not as the reuse of a spent token.
 _ROTATE = """
 local live = redis.call('HGET', KEYS[1], 'live')
 if not live then
   return 0
+end
+if live == ARGV[2] then
+  return 1
 end
 if live == ARGV[1] then
   redis.call('HSET', KEYS[1], 'live', ARGV[2])

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.articles import Article, Comment
+from domain.audit import AuditEvent
 from domain.events import DomainEvent
 from domain.ids import ArticleId, CommentId, JobId, UserId
 from domain.jobs import Job
@@ -15,19 +16,36 @@ from domain.users import Email, User, Username
 
 class UserRepository(Protocol):
     """Accounts. `add` and `save` raise Conflict (field `email` or `username`) on a taken value,
-    at the latest when the unit of work commits."""
+    at the latest when the unit of work commits.
+
+    `save` writes every field of the user, so a use case that saves a user it read reads them
+    `for_change=True`: the user stays locked until the transaction ends, and a change committed by
+    another transaction meanwhile (an administrator's deactivation, a revocation of every session) is
+    waited for and read, never overwritten with the stale copy. Reads that only look (a log-in, the
+    check that an address is free) take no lock, so that any number of them run side by side. A
+    transaction hands out one object per user, the first one read: read a user for change before any
+    other read of them. Read one user for change at most: two transactions locking two users each, in
+    opposite orders, would deadlock (`lock_active_admins` locks several, in one order).
+    """
 
     async def add(self, user: User) -> None: ...
 
-    async def get(self, user_id: UserId) -> User | None: ...
+    async def get(self, user_id: UserId, *, for_change: bool = False) -> User | None: ...
 
     async def by_email(self, email: Email) -> User | None: ...
 
-    async def by_username(self, username: Username) -> User | None:
+    async def by_username(self, username: Username, *, for_change: bool = False) -> User | None:
         """Found whatever the letter case of `username`."""
         ...
 
     async def save(self, user: User) -> None: ...
+
+    async def lock_active_admins(self, *, along_with: Username) -> set[UserId]:
+        """The ids of the active administrators, held until the transaction ends so that of two
+        transactions that each take an administrator away, the second waits for the first and sees its
+        change. The user named `along_with`, the one to change, is locked in the same go, all in one
+        order, so that two such transactions queue rather than deadlock; read them for change next."""
+        ...
 
 
 class ProfileRepository(Protocol):
@@ -105,6 +123,15 @@ class JobRepository(Protocol):
         ...
 
 
+class AuditLog(Protocol):
+    """The audit log: append-only, written in the transaction of the change it records."""
+
+    async def add(self, event: AuditEvent) -> None:
+        """Record `event` as part of this transaction, dated by the unit of work's clock and marked with
+        the client and request being served (see `application.audit.entry_for`)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `async with` block without `commit()` rolls back.
 
@@ -120,6 +147,7 @@ class UnitOfWork(Protocol):
     follows: FollowRepository
     favorites: FavoriteRepository
     jobs: JobRepository
+    audit: AuditLog
 
     def record(self, event: DomainEvent) -> None:
         """An event no aggregate carries (a reset asked for an address, say), committed like theirs."""

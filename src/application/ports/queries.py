@@ -7,20 +7,26 @@ from application.views import (
     AccountView,
     ArticlePage,
     ArticleView,
+    AuditPage,
     CommentView,
     ExportCounts,
     ExportedAccount,
     ExportedArticle,
     ExportedComment,
     JobPage,
+    JobStats,
     JobView,
+    ManagedUser,
+    ManagedUserPage,
     Principal,
     ProfileView,
     Recipient,
 )
+from domain.audit import AuditAction
 from domain.ids import ArticleId, CommentId, JobId, UserId
 from domain.jobs import JobStatus
 from domain.paging import Page
+from domain.users import Role
 
 
 class PrincipalQueries(Protocol):
@@ -81,6 +87,10 @@ class JobQueries(Protocol):
         """Newest first."""
         ...
 
+    async def stats(self) -> JobStats:
+        """Counted in one query, for a metrics scrape."""
+        ...
+
 
 class RecipientQueries(Protocol):
     """Who the mail jobs write to, read when the mail is sent rather than when it was asked for."""
@@ -123,4 +133,41 @@ class UserDataQueries(Protocol):
 
     async def following(self, user_id: UserId, page: Page) -> list[str]:
         """Usernames of the users the user follows."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserFilter:
+    """Narrows the administrators' list of users; every given criterion must hold. `text` is found
+    anywhere in the username or the e-mail address, whatever its letter case; `%` and `_` are plain."""
+
+    text: str | None = None
+    role: Role | None = None
+    active: bool | None = None
+
+
+class ManagedUserQueries(Protocol):
+    """Users as administrators see them, oldest account first (ties by id, so paging is stable)."""
+
+    async def users(self, criteria: UserFilter, page: Page) -> ManagedUserPage: ...
+
+    async def user(self, username: str) -> ManagedUser | None:
+        """Found whatever the letter case of `username`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditFilter:
+    """Narrows the audit log; every given criterion must hold. `target` is the target's text (a
+    username, a slug, an e-mail as typed), matched exactly; `target_id` the user it concerns."""
+
+    action: AuditAction | None = None
+    actor_id: UserId | None = None
+    target_id: UserId | None = None
+    target: str | None = None
+
+
+class AuditQueries(Protocol):
+    async def entries(self, criteria: AuditFilter, page: Page) -> AuditPage:
+        """Newest first; entries of the same instant by id, newest first."""
         ...

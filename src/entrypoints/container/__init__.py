@@ -11,6 +11,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.rate_limiter import LimitsRateLimiter
 from adapters.system_clock import SystemClock
 from adapters.tokens.jwt_codec import JwtCodec
 from application.email_tokens import EmailTokens
@@ -28,8 +29,13 @@ from application.jobs.lifecycle import JobLifecycle
 from application.jobs.running import JobRunner, PerformJob
 from application.links import FrontendLinks
 from application.ports.health import DependencyProbe
+from application.rate_limits import RateLimits, Rule
 from application.sessions import SessionIssuer
+from application.use_cases.admin.change_user_access import ChangeUserAccess
 from application.use_cases.admin.create_admin import CreateAdmin
+from application.use_cases.admin.list_audit_entries import ListAuditEntries
+from application.use_cases.admin.list_users import ListUsers
+from application.use_cases.admin.revoke_sessions import RevokeSessions
 from application.use_cases.articles.create_article import CreateArticle
 from application.use_cases.articles.delete_article import DeleteArticle
 from application.use_cases.articles.favorite_article import FavoriteArticle
@@ -98,6 +104,7 @@ class Container(containers.DeclarativeContainer):
 
     # What readiness checks: the services every request may need. Mail is only the worker's concern.
     probes = providers.Callable(_probes, storage.probes, tokens.probes, queue.probes)
+    readiness_timeout = providers.Callable(float, config.readiness_timeout)
 
     codec = providers.Singleton(JwtCodec, secret=config.jwt_secret, issuer=config.jwt_issuer, clock=clock)
     password_policy = providers.Singleton(PasswordPolicy, refuse_common=config.password_refuse_common)
@@ -117,16 +124,20 @@ class Container(containers.DeclarativeContainer):
     )
     uow = storage.uow
     hasher = security.hasher
+    rate_limiter = providers.Singleton(LimitsRateLimiter, tokens.limits_storage, config.rate_limits.rules)
+    rate_limits = providers.Singleton(RateLimits, rate_limiter, enabled=config.rate_limits.enabled)
 
     # Accounts and sessions
     register_user = providers.Factory(
-        RegisterUser, uow=uow, hasher=hasher, policy=password_policy, clock=clock, sessions=sessions
+        RegisterUser, uow=uow, hasher=hasher, policy=password_policy, clock=clock, sessions=sessions,
+        limits=rate_limits,
     )
-    log_in = providers.Factory(LogIn, uow=uow, hasher=hasher, sessions=sessions)
+    log_in = providers.Factory(LogIn, uow=uow, hasher=hasher, sessions=sessions, limits=rate_limits)
     refresh_session = providers.Factory(
-        RefreshSession, codec=codec, principals=storage.principals, sessions=sessions
+        RefreshSession, codec=codec, principals=storage.principals, sessions=sessions, limits=rate_limits,
+        uow=uow,
     )
-    log_out = providers.Factory(LogOut, store=tokens.store)
+    log_out = providers.Factory(LogOut, store=tokens.store, uow=uow)
     log_out_everywhere = providers.Factory(LogOutEverywhere, uow=uow, store=tokens.store, clock=clock)
     authenticate = providers.Factory(Authenticate, codec=codec, store=tokens.store, principals=storage.principals)
     get_current_user = providers.Factory(GetCurrentUser, accounts=storage.accounts)
@@ -134,13 +145,21 @@ class Container(containers.DeclarativeContainer):
         UpdateUser, uow=uow, hasher=hasher, policy=password_policy, store=tokens.store, clock=clock
     )
     verify_email = providers.Factory(VerifyEmail, uow=uow, tokens=email_tokens, clock=clock)
-    resend_verification = providers.Factory(ResendVerification, uow=uow)
-    forgot_password = providers.Factory(ForgotPassword, uow=uow)
+    resend_verification = providers.Factory(ResendVerification, uow=uow, limits=rate_limits)
+    forgot_password = providers.Factory(ForgotPassword, uow=uow, limits=rate_limits)
     reset_password = providers.Factory(
         ResetPassword, uow=uow, tokens=email_tokens, hasher=hasher, policy=password_policy, store=tokens.store,
         clock=clock,
     )
     create_admin = providers.Factory(CreateAdmin, uow=uow, hasher=hasher, policy=password_policy, clock=clock)
+
+    # Administration of users, and the audit log
+    list_users = providers.Factory(ListUsers, users=storage.managed_users)
+    change_user_access = providers.Factory(
+        ChangeUserAccess, uow=uow, users=storage.managed_users, store=tokens.store, clock=clock
+    )
+    revoke_sessions = providers.Factory(RevokeSessions, uow=uow, store=tokens.store)
+    list_audit_entries = providers.Factory(ListAuditEntries, audit=storage.audit_entries)
 
     # Profiles, articles, comments, tags
     get_profile = providers.Factory(GetProfile, accounts=storage.accounts)
@@ -272,6 +291,16 @@ def container_config(settings: Settings) -> dict[str, Any]:
     return {
         "database_url": settings.resolved_database_url(),
         "redis_url": settings.redis_url,
+        "database": {
+            "connect_timeout": settings.database_connect_timeout_seconds,
+            "statement_timeout": settings.database_statement_timeout_seconds,
+            "pool_timeout": settings.database_pool_timeout_seconds,
+        },
+        "redis": {
+            "connect_timeout": settings.redis_connect_timeout_seconds,
+            "command_timeout": settings.redis_command_timeout_seconds,
+        },
+        "readiness_timeout": settings.readiness_timeout_seconds,
         "broker_url": settings.broker_url,
         "jwt_secret": jwt_secret,
         "jwt_issuer": settings.jwt_issuer,
@@ -279,6 +308,15 @@ def container_config(settings: Settings) -> dict[str, Any]:
         "bcrypt_rounds": settings.bcrypt_rounds,
         "password_hashing_max_waiting": settings.password_hashing_max_waiting,
         "password_refuse_common": settings.password_refuse_common,
+        "rate_limits": {
+            "enabled": settings.rate_limits_enabled,
+            "rules": {
+                Rule.LOG_IN.value: settings.rate_limit_login,
+                Rule.REGISTRATION.value: settings.rate_limit_register,
+                Rule.REFRESH.value: settings.rate_limit_refresh,
+                Rule.MAIL.value: settings.rate_limit_mail,
+            },
+        },
         "access_ttl": timedelta(seconds=settings.access_token_ttl_seconds),
         "refresh_ttl": timedelta(seconds=settings.refresh_token_ttl_seconds),
         "max_session_age": timedelta(seconds=settings.session_max_age_seconds),

@@ -7,6 +7,7 @@ container closes and probes whatever was chosen without knowing which it was.
 
 import importlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -15,6 +16,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.exports.file_store import FileExportStore
+from adapters.memory.admin_queries import MemoryAuditQueries, MemoryManagedUserQueries
 from adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from adapters.memory.export_store import MemoryExportStore
 from adapters.memory.hasher import MemoryPasswordHasher
@@ -34,9 +36,10 @@ from adapters.probes import DatabaseProbe, RedisProbe
 from adapters.queue.brokers import in_process_broker, rabbitmq_broker, redis_broker
 from adapters.queue.dramatiq_queue import DramatiqJobQueue
 from adapters.queue.probe import BrokerProbe
+from adapters.rate_limiter import memory_limits_storage, redis_limits_storage, settle_memory_storage
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.sql.doorbell import doorbell_for
-from adapters.sql.engine import create_engine, create_session_factory
+from adapters.sql.engine import connections_in_use, create_engine, create_session_factory
 from adapters.sql.queries import (
     SqlAccountQueries,
     SqlArticleQueries,
@@ -46,13 +49,17 @@ from adapters.sql.queries import (
     SqlTagQueries,
     SqlUserDataQueries,
 )
+from adapters.sql.queries.audit import SqlAuditQueries
+from adapters.sql.queries.managed_users import SqlManagedUserQueries
 from adapters.sql.queries.principals import SqlPrincipalQueries
 from adapters.sql.reader import SqlReader
+from adapters.sql.timeouts import DatabaseTimeouts
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.tokens.redis_store import RedisTokenStore
 from application.ports.clock import Clock
 from application.ports.jobs import JobDoorbell
+from entrypoints.container.clients import redis_client
 
 # Mail (SMTP, templating) and migrations (Alembic, Mako) are imported when first used, not with the
 # container: API processes never send mail and rarely migrate, and the two weigh about 20 MB each.
@@ -118,10 +125,14 @@ class SqlStorage(containers.DeclarativeContainer):
     config = providers.Configuration()
     clock: providers.Dependency[Clock] = providers.Dependency()
 
-    engine = providers.Singleton(create_engine, config.database_url)
+    timeouts = providers.Singleton(
+        DatabaseTimeouts, connect=config.database.connect_timeout, statement=config.database.statement_timeout,
+        pool=config.database.pool_timeout,
+    )
+    engine = providers.Singleton(create_engine, config.database_url, timeouts=timeouts)
     session_factory = providers.Singleton(create_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, session_factory, clock)
-    reader = providers.Singleton(SqlReader, config.database_url)
+    reader = providers.Singleton(SqlReader, config.database_url, timeouts)
     principals = providers.Singleton(SqlPrincipalQueries, reader)
     accounts = providers.Singleton(SqlAccountQueries, reader)
     articles = providers.Singleton(SqlArticleQueries, reader)
@@ -130,7 +141,13 @@ class SqlStorage(containers.DeclarativeContainer):
     jobs = providers.Singleton(SqlJobQueries, reader)
     recipients = providers.Singleton(SqlRecipientQueries, reader)
     user_data = providers.Singleton(SqlUserDataQueries, reader)
+    managed_users = providers.Singleton(SqlManagedUserQueries, reader)
+    audit_entries = providers.Singleton(SqlAuditQueries, reader)
     doorbell = providers.Singleton(doorbell_for, config.database_url)
+    # Read when /metrics is scraped: connections each pool has lent out.
+    pools_in_use = providers.Dict(
+        write=providers.Factory(partial, connections_in_use, engine), read=reader.provided.connections_in_use
+    )
 
     probes = providers.List(providers.Factory(DatabaseProbe, engine))
     migrate = providers.Callable(_migrate, config.database_url)
@@ -153,7 +170,10 @@ class MemoryStorage(containers.DeclarativeContainer):
     jobs = providers.Singleton(MemoryJobQueries, database)
     recipients = providers.Singleton(MemoryRecipientQueries, database)
     user_data = providers.Singleton(MemoryUserDataQueries, database)
+    managed_users = providers.Singleton(MemoryManagedUserQueries, database)
+    audit_entries = providers.Singleton(MemoryAuditQueries, database)
     doorbell = providers.Singleton(SleepingDoorbell)
+    pools_in_use = providers.Dict()
 
     probes = providers.List()
     migrate = providers.Callable(_nothing_to_do)
@@ -168,15 +188,21 @@ class SqlTokens(containers.DeclarativeContainer):
     clock: providers.Dependency[Clock] = providers.Dependency()
 
     store = providers.Singleton(SqlTokenStore, session_factory, clock)
+    # The embedded default is one process: its attempts are counted in its memory.
+    limits_storage = providers.Singleton(memory_limits_storage)
     probes = providers.List()
-    close = providers.Callable(_nothing_to_do)
+    close = providers.Callable(settle_memory_storage, limits_storage)
 
 
 class RedisTokens(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    client = providers.Singleton(Redis.from_url, config.redis_url)
+    client = providers.Singleton(
+        redis_client, config.redis_url, connect_timeout=config.redis.connect_timeout,
+        command_timeout=config.redis.command_timeout,
+    )
     store = providers.Singleton(RedisTokenStore, client)
+    limits_storage = providers.Singleton(redis_limits_storage, client)  # shared by every API process
     probes = providers.List(providers.Factory(RedisProbe, client))
     close = providers.Callable(_close_redis, client)
 
@@ -185,8 +211,9 @@ class MemoryTokens(containers.DeclarativeContainer):
     clock: providers.Dependency[Clock] = providers.Dependency()
 
     store = providers.Singleton(MemoryTokenStore, clock)
+    limits_storage = providers.Singleton(memory_limits_storage)
     probes = providers.List()
-    close = providers.Callable(_nothing_to_do)
+    close = providers.Callable(settle_memory_storage, limits_storage)
 
 
 # The Dramatiq families publish each job as a message; they differ in the broker. `forgets_on_restart`
@@ -197,7 +224,10 @@ class MemoryTokens(containers.DeclarativeContainer):
 class RedisQueue(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    broker = providers.Singleton(redis_broker, config.redis_url, namespace=config.job_queue_prefix)
+    broker = providers.Singleton(
+        redis_broker, config.redis_url, namespace=config.job_queue_prefix,
+        connect_timeout=config.redis.connect_timeout, command_timeout=config.redis.command_timeout,
+    )
     queue = providers.Singleton(DramatiqJobQueue, broker, config.job_queues)
     probes = providers.List(providers.Factory(BrokerProbe, broker))
     close = providers.Callable(_close_broker, broker)
@@ -294,9 +324,11 @@ class BcryptHashing(containers.DeclarativeContainer):
         BcryptPasswordHasher, pepper=config.password_pepper, rounds=config.bcrypt_rounds,
         max_waiting=config.password_hashing_max_waiting,
     )
+    load = hasher.provided  # hashes running and waiting, read when /metrics is scraped
     close = providers.Callable(_close_hasher, hasher)
 
 
 class MemoryHashing(containers.DeclarativeContainer):
     hasher = providers.Singleton(MemoryPasswordHasher)
+    load: providers.Object[None] = providers.Object(None)  # hashes nothing expensive: nothing to watch
     close = providers.Callable(_nothing_to_do)

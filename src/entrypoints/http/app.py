@@ -6,13 +6,18 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
 from entrypoints.http import errors, openapi
+from entrypoints.http.cors import Cors
+from entrypoints.http.docs_policies import page_policies
+from entrypoints.http.metrics import HttpMetrics, RequestMetrics
 from entrypoints.http.middleware import BodySizeLimit, RequestContext
-from entrypoints.http.routers import admin, articles, auth, comments, jobs, meta, profiles, tags, users
+from entrypoints.http.routers import admin, articles, auth, comments, jobs, meta, profiles, service, tags, users
+from entrypoints.http.security_headers import SecurityHeaders
+from entrypoints.service_key import ServiceKey
 from entrypoints.settings import Settings
 
 DESCRIPTION = """
@@ -71,19 +76,31 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.container = container
+    app.state.service_key = ServiceKey(settings.service_api_key)
+    app.state.metrics = metrics = HttpMetrics()
+    metrics.watch(pools=container.storage.pools_in_use, hashing=container.security.load)
     for router in ROUTERS:
         app.include_router(router.router)
+    app.include_router(service.router)
     errors.install(app)
     openapi.install(app, [router.router for router in ROUTERS])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            Cors,
             allow_origins=settings.cors_origins,
             allow_credentials=True,
             allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
+    app.add_middleware(RequestMetrics, metrics=metrics)
+    # The middleware added last runs outermost: every answer, RequestContext's own 500 included, carries
+    # the request id and the security headers.
     app.add_middleware(RequestContext)
+    app.add_middleware(SecurityHeaders, pages=page_policies(app))
+    # Outermost, so that everything inside sees the client, not the proxy: X-Forwarded-For is believed
+    # only from the peers in TRUSTED_PROXIES (`inkwell serve` turns uvicorn's own handling off).
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

@@ -47,7 +47,9 @@ async def optional_actor(request: Request) -> Actor | None:
 
 async def _authenticated(request: Request, token: str) -> Actor:
     authenticate: Authenticate = request.app.state.container.authenticate()
-    return await authenticate(token)
+    actor = await authenticate(token)
+    request.state.user_id = str(actor.user_id)  # for the log line of a refusal (see `errors`)
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

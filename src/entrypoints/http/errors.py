@@ -19,8 +19,10 @@ from domain.errors import (
     RateLimited,
     Unauthenticated,
 )
+from entrypoints.http import metrics
 
 log = logging.getLogger("inkwell.http")
+security_log = logging.getLogger("inkwell.security")
 
 STATUS: dict[type[DomainError], int] = {
     Unauthenticated: 401,
@@ -51,7 +53,21 @@ async def domain_error(request: Request, error: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Token"} if status == 401 else {}
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after)
+        if (counted := metrics.of(request)) is not None:
+            counted.rate_limited(error.field)
+    if isinstance(error, Forbidden):
+        _log_refusal(request, error)
     return JSONResponse(error_body(error.field, error.message), status_code=status, headers=headers)
+
+
+def _log_refusal(request: Request, error: Forbidden) -> None:
+    """A 403 is an authorisation decision worth a line: a user probing what others own, say. The route's
+    template stands for the path, which holds what the client typed (a slug, a username)."""
+    security_log.warning("forbidden", extra={
+        "method": request.method, "route": getattr(request.scope.get("route"), "path", None),
+        "user_id": getattr(request.state, "user_id", None), "refused": error.field,
+        "request_id": getattr(request.state, "request_id", None),
+    })
 
 
 async def validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -89,6 +105,7 @@ async def dependency_down(request: Request, error: Exception) -> JSONResponse:
 async def overloaded(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, Overloaded)
     log.warning("overloaded", extra={"work": error.work, "retry_after": error.retry_after})
+    request.scope[metrics.REFUSED_BUSY] = True
     return JSONResponse(error_body("service", "is busy, try again shortly"), status_code=503,
                         headers={"Retry-After": str(error.retry_after)})
 
@@ -110,4 +127,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Overloaded, overloaded)
     for kind in UNAVAILABLE:
         app.add_exception_handler(kind, dependency_down)
-    app.add_exception_handler(Exception, unexpected_error)
+    # Anything else is answered by `unexpected_error` from the request-context middleware, not from a
+    # handler here: FastAPI would install that one outside every middleware, without the request id.

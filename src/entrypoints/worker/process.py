@@ -7,4 +7,4 @@ from entrypoints.worker.setup import worker_runtime
 
 _settings = Settings()
 logs.configure(_settings.log_level)
-broker = worker_runtime(_settings).broker
+broker = worker_runtime(_settings, export_metrics=_settings.worker_metrics_port is not None).broker

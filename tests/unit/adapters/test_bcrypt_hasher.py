@@ -4,6 +4,7 @@ import asyncio
 import os
 import sys
 import threading
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -110,5 +111,31 @@ async def test_hashes_beyond_the_running_and_waiting_ones_are_refused_at_once_wi
         assert all(refusal.retry_after >= 1 for refusal in refused)
         # Once the queue has drained, hashing is accepted again.
         assert await hasher.verify("correct horse battery", hashed[0])
+    finally:
+        hasher.close()
+
+
+async def test_hashes_running_and_waiting_are_counted_for_monitoring() -> None:
+    hasher = BcryptPasswordHasher(pepper="unit-test-pepper", rounds=10, threads=2, max_waiting=8)
+    try:
+        assert (hasher.hashing, hasher.waiting) == (0, 0)
+        hashes = [asyncio.create_task(hasher.hash("correct horse battery")) for _ in range(5)]
+        await asyncio.sleep(0)  # each has asked for a thread; none can have handed back its result yet
+        assert (hasher.hashing, hasher.waiting) == (2, 3)
+        await asyncio.gather(*hashes)
+        assert (hasher.hashing, hasher.waiting) == (0, 0)
+    finally:
+        hasher.close()
+
+
+async def test_the_longest_wait_for_a_hashing_thread_is_kept() -> None:
+    hasher = BcryptPasswordHasher(pepper="unit-test-pepper", rounds=10, threads=1, max_waiting=8)
+    try:
+        assert hasher.longest_wait == 0
+        started = time.perf_counter()
+        await asyncio.gather(*(hasher.hash("correct horse battery") for _ in range(3)))
+        took = time.perf_counter() - started
+        # The third waited for the two before it on the one thread: most of the whole, never more.
+        assert took / 3 < hasher.longest_wait < took
     finally:
         hasher.close()

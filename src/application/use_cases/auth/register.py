@@ -6,6 +6,7 @@ from application.accounts import account_view, new_account, store_account
 from application.ports.clock import Clock
 from application.ports.persistence import UnitOfWork
 from application.ports.security import PasswordHasher
+from application.rate_limits import RateLimits
 from application.sessions import SessionIssuer, TokenPair
 from application.views import AccountView
 from domain.passwords import PasswordPolicy
@@ -24,15 +25,17 @@ class RegisterUser:
 
     def __init__(
         self, *, uow: UnitOfWork, hasher: PasswordHasher, policy: PasswordPolicy, clock: Clock,
-        sessions: SessionIssuer,
+        sessions: SessionIssuer, limits: RateLimits,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._policy = policy
         self._clock = clock
         self._sessions = sessions
+        self._limits = limits
 
     async def __call__(self, *, email: str, username: str, password: str) -> SignedIn:
+        await self._limits.registration()
         user, profile = await new_account(
             uow=self._uow, hasher=self._hasher, policy=self._policy, clock=self._clock,
             email=email, username=username, password=password, role=Role.USER,

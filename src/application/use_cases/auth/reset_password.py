@@ -9,6 +9,7 @@ from application.ports.clock import Clock
 from application.ports.persistence import UnitOfWork
 from application.ports.security import PasswordHasher
 from application.ports.tokens import TokenStore
+from domain.audit import AuditAction, AuditEvent
 from domain.email_tokens import EmailTokenClaims, EmailTokenKind
 from domain.passwords import PasswordPolicy
 from domain.users import User
@@ -39,11 +40,15 @@ class ResetPassword:
             _still_good(await uow.users.get(claims.subject), claims)
         password_hash = await self._hasher.hash(plain)
         async with self._uow as uow:
-            user = _still_good(await uow.users.get(claims.subject), claims)  # a concurrent reset may have won
+            # A concurrent reset may have won meanwhile; this read waits for it and sees it.
+            user = _still_good(await uow.users.get(claims.subject, for_change=True), claims)
             user.change_password(password_hash, now=self._clock.now(), keep=None)
             await uow.users.save(user)
+            # By whoever holds the mailed token: nobody signed in.
+            await uow.audit.add(AuditEvent(
+                action=AuditAction.PASSWORD_RESET, actor_id=None, target_id=user.id, target=user.username.value,
+            ))
             await uow.commit()
-        log.info("password_reset", extra={"user_id": str(user.id)})
         try:
             await self._store.end_all_sessions(user.id)
         except DependencyUnavailable:

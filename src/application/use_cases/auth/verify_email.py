@@ -19,7 +19,7 @@ class VerifyEmail:
     async def __call__(self, *, token: str) -> None:
         claims = self._tokens.check(token, kind=EmailTokenKind.VERIFY_EMAIL)
         async with self._uow as uow:
-            user = await uow.users.get(claims.subject)
+            user = await uow.users.get(claims.subject, for_change=True)
             if user is None or user.email.value != claims.binding or user.is_verified:
                 raise InvalidEmailToken()
             user.verify_email(now=self._clock.now())

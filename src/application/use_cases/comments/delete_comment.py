@@ -2,13 +2,15 @@
 
 from application.actor import Actor
 from application.ports.persistence import UnitOfWork
+from domain.audit import AuditAction, AuditEvent
 from domain.errors import NotFound
 from domain.ids import CommentId
 
 
 class DeleteComment:
     """Raises NotFound for the article, then NotFound for a comment not on that article, then
-    Forbidden unless the caller wrote the comment or is an admin."""
+    Forbidden unless the caller wrote the comment or is an admin. An administrator's removal of
+    someone else's comment is recorded in the audit log."""
 
     def __init__(self, *, uow: UnitOfWork) -> None:
         self._uow = uow
@@ -23,4 +25,9 @@ class DeleteComment:
                 raise NotFound("not found", field="comment")
             comment.ensure_deletable_by(actor.user_id, is_admin=actor.is_admin)
             await uow.comments.remove(comment)
+            if comment.author_id != actor.user_id:
+                await uow.audit.add(AuditEvent(
+                    action=AuditAction.COMMENT_REMOVED, actor_id=actor.user_id, target_id=comment.author_id,
+                    target=article.slug, details={"comment": str(comment_id)},
+                ))
             await uow.commit()

@@ -11,6 +11,7 @@ from application.ports.persistence import UnitOfWork
 from application.ports.security import PasswordHasher
 from application.ports.tokens import TokenStore
 from application.views import AccountView
+from domain.audit import AuditAction, AuditEvent
 from domain.errors import Conflict
 from domain.passwords import PasswordPolicy
 from domain.users import Email, Username
@@ -55,7 +56,7 @@ class UpdateUser:
             password_hash = await self._hasher.hash(checked_password(self._policy, changes.password))
         now = self._clock.now()
         async with self._uow as uow:
-            user = await uow.users.get(actor.user_id)
+            user = await uow.users.get(actor.user_id, for_change=True)
             profile = await uow.profiles.get(actor.user_id)
             if user is None or profile is None:
                 raise InvalidToken()
@@ -69,6 +70,10 @@ class UpdateUser:
                 user.change_username(username, now=now)
             if password_hash is not None:
                 user.change_password(password_hash, now=now, keep=actor.access.session_id)
+                await uow.audit.add(AuditEvent(
+                    action=AuditAction.PASSWORD_CHANGED, actor_id=actor.user_id, target_id=user.id,
+                    target=user.username.value,
+                ))
             if changes.bio is not KEEP:
                 profile.change_bio(changes.bio)
             if changes.image is not KEEP:

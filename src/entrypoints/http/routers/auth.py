@@ -2,8 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Response, status
 
 from application.use_cases.auth.forgot_password import ForgotPassword
 from application.use_cases.auth.log_in import LogIn
@@ -18,6 +17,7 @@ from entrypoints.http.auth import CurrentActor
 from entrypoints.http.dependencies import provided
 from entrypoints.http.schemas.auth import (
     ForgotPasswordRequest,
+    PasswordGrantForm,
     RefreshRequest,
     ResetPasswordRequest,
     TokenResponse,
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
              description="`username` is the account's email. Used by Swagger's Authorize button.",
              responses=responses(401, 422, 503))
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[PasswordGrantForm, Form()],
     log_in: Annotated[LogIn, provided(Container.log_in)],
 ) -> TokenResponse:
     signed_in = await log_in(email=form.username, password=form.password)

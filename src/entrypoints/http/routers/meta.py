@@ -1,6 +1,7 @@
 """The service's front door and health endpoints."""
 
 import asyncio
+import logging
 from importlib.metadata import version
 from typing import Annotated
 
@@ -13,8 +14,11 @@ from entrypoints.container import Container
 from entrypoints.http.dependencies import provided
 
 router = APIRouter(tags=["meta"])
+log = logging.getLogger("inkwell.http")
 
-PROBE_TIMEOUT_SECONDS = 2.0
+# Probes still running when readiness answers are left to finish on their own (each is bounded by its
+# client's timeouts); they are kept here until then, so that none is collected half-way.
+_unfinished: set["asyncio.Task[None]"] = set()
 
 
 class About(BaseModel):
@@ -42,17 +46,45 @@ async def live() -> dict[str, str]:
 
 @router.get("/health/ready", response_model=Readiness, summary="Every dependency answers",
             responses={503: {"model": Readiness, "description": "A dependency does not answer"}})
-async def ready(probes: Annotated[list[DependencyProbe], provided(Container.probes)]) -> JSONResponse:
-    results = await asyncio.gather(*(_run(probe) for probe in probes))
-    checks = dict(results)
+async def ready(
+    probes: Annotated[list[DependencyProbe], provided(Container.probes)],
+    seconds: Annotated[float, provided(Container.readiness_timeout)],
+) -> JSONResponse:
+    checks = await _check(probes, seconds)
     healthy = all(state == "ok" for state in checks.values())
     body = Readiness(status="ok" if healthy else "unavailable", checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
 
 
-async def _run(probe: DependencyProbe) -> tuple[str, str]:
-    try:
-        await asyncio.wait_for(probe.check(), PROBE_TIMEOUT_SECONDS)
-    except Exception:  # any failure means "not ready"; the reason goes to the log, not the caller
-        return probe.name, "unavailable"
-    return probe.name, "ok"
+async def _check(probes: list[DependencyProbe], seconds: float) -> dict[str, str]:
+    """Each probe's state after at most `seconds`: one that has not answered by then is
+    unavailable. It is not cancelled, since waiting for a cancelled database call to unwind can take
+    longer than the probe itself (psycopg then asks the server to cancel, and waits for it)."""
+    tasks = {probe.name: asyncio.create_task(probe.check()) for probe in probes}
+    if tasks:
+        await asyncio.wait(tasks.values(), timeout=seconds)
+    checks: dict[str, str] = {}
+    for name, task in tasks.items():
+        if not task.done():
+            _unfinished.add(task)
+            task.add_done_callback(_forget)
+        problem = _problem(task)
+        if problem is not None:  # the reason goes to the log, not the caller
+            log.warning("probe_failed", extra={"dependency": name, "problem": problem})
+        checks[name] = "ok" if problem is None else "unavailable"
+    return checks
+
+
+def _problem(task: "asyncio.Task[None]") -> str | None:
+    if not task.done():
+        return "no answer in time"
+    if task.cancelled():
+        return "cancelled"
+    error = task.exception()
+    return None if error is None else type(error).__name__
+
+
+def _forget(task: "asyncio.Task[None]") -> None:
+    _unfinished.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved, so that asyncio does not report it as never retrieved

@@ -7,6 +7,20 @@ from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.users import EMAIL_MAX_LENGTH
 
 TOKEN_MAX = 4096
+OAUTH2_EXTRA_MAX = 256  # scope, client_id, client_secret: read by nothing, bounded all the same
+
+
+class PasswordGrantForm(BaseModel):
+    """The OAuth2 password form (RFC 6749 §4.3), bounded like the JSON log-in: a field too long is a 422
+    before any password is hashed."""
+
+    grant_type: str | None = Field(default=None, pattern="^password$")
+    username: str = Field(max_length=EMAIL_MAX_LENGTH, description="The account's email.")
+    password: str = Field(max_length=PASSWORD_MAX, json_schema_extra={"format": "password"})
+    scope: str = Field(default="", max_length=OAUTH2_EXTRA_MAX)
+    client_id: str | None = Field(default=None, max_length=OAUTH2_EXTRA_MAX)
+    client_secret: str | None = Field(default=None, max_length=OAUTH2_EXTRA_MAX,
+                                      json_schema_extra={"format": "password"})
 
 
 class RefreshRequest(BaseModel):

@@ -79,9 +79,12 @@ async def test_reuse_is_logged_as_a_security_event(
     app: App, jake: SignedIn, caplog: pytest.LogCaptureFixture
 ) -> None:
     await refresh(app, jake.tokens)
-    with caplog.at_level(logging.WARNING, logger="inkwell.security"):
+    with caplog.at_level(logging.WARNING, logger="inkwell"):
         await refused(app, jake.tokens)
-    assert [record.getMessage() for record in caplog.records] == ["refresh_reuse"]
+    [record] = caplog.records
+    assert (record.name, record.getMessage(), record.target_id) == (  # type: ignore[attr-defined]
+        "inkwell.audit", "refresh_reused", str(jake.account.user_id)
+    )
     assert jake.tokens.refresh_token not in caplog.text
 
 
