@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = Field(default=30 * 24 * 3600, ge=60)
     bcrypt_rounds: int = Field(default=12, ge=4, le=31)
     password_hashing_max_waiting: int = Field(default=16, ge=0)
+    password_hashing_threads: int | None = Field(default=None, ge=1)  # default: one per core but one
     password_refuse_common: bool = True
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)

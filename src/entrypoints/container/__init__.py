@@ -307,6 +307,7 @@ def container_config(settings: Settings) -> dict[str, Any]:
         "password_pepper": pepper,
         "bcrypt_rounds": settings.bcrypt_rounds,
         "password_hashing_max_waiting": settings.password_hashing_max_waiting,
+        "password_hashing_threads": settings.password_hashing_threads,
         "password_refuse_common": settings.password_refuse_common,
         "rate_limits": {
             "enabled": settings.rate_limits_enabled,

@@ -322,7 +322,7 @@ class BcryptHashing(containers.DeclarativeContainer):
 
     hasher = providers.Singleton(
         BcryptPasswordHasher, pepper=config.password_pepper, rounds=config.bcrypt_rounds,
-        max_waiting=config.password_hashing_max_waiting,
+        max_waiting=config.password_hashing_max_waiting, threads=config.password_hashing_threads,
     )
     load = hasher.provided  # hashes running and waiting, read when /metrics is scraped
     close = providers.Callable(_close_hasher, hasher)
