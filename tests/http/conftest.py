@@ -1,12 +1,14 @@
 """HTTP tests drive the ASGI app in the `test` profile (in-memory adapters) through httpx."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from dependency_injector import providers
 from fastapi import FastAPI
 
+from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
@@ -28,6 +30,18 @@ def make_settings(**overrides: Any) -> Settings:
 @pytest.fixture
 def app() -> FastAPI:
     return create_app(make_settings())
+
+
+@pytest.fixture
+def one_slot_hasher(app: FastAPI) -> Iterator[BcryptPasswordHasher]:
+    """Real bcrypt, one thread, one hash allowed to wait."""
+    hasher = BcryptPasswordHasher(pepper="http-tests-pepper-of-at-least-32-bytes!!", threads=1, max_waiting=1)
+    app.state.container.security.hasher.override(providers.Object(hasher))
+    try:
+        yield hasher
+    finally:
+        app.state.container.security.hasher.reset_override()
+        hasher.close()
 
 
 @pytest.fixture

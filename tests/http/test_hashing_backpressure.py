@@ -2,27 +2,11 @@
 answered 503 with Retry-After at once, in the error model, instead of queueing for minutes."""
 
 import asyncio
-from collections.abc import Iterator
 
 import httpx
-import pytest
-from dependency_injector import providers
-from fastapi import FastAPI
 
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from tests.http.conftest import register
-
-
-@pytest.fixture
-def one_slot_hasher(app: FastAPI) -> Iterator[BcryptPasswordHasher]:
-    """Real bcrypt, one thread, one hash allowed to wait."""
-    hasher = BcryptPasswordHasher(pepper="http-tests-pepper-of-at-least-32-bytes!!", threads=1, max_waiting=1)
-    app.state.container.security.hasher.override(providers.Object(hasher))
-    try:
-        yield hasher
-    finally:
-        app.state.container.security.hasher.reset_override()
-        hasher.close()
 
 
 async def test_log_ins_beyond_the_hashing_queue_are_refused_at_once_with_503_and_retry_after(

@@ -3,13 +3,12 @@ labelled by route template and never by raw path, log-in outcomes, rate-limit re
 the connection pools and password hashing read when scraped."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from dependency_injector import providers
 from fastapi import FastAPI
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.parser import text_string_to_metric_families
@@ -157,18 +156,6 @@ async def test_log_in_outcomes_are_counted_by_route(client: httpx.AsyncClient) -
     assert log_ins(samples, "succeeded", route="/api/auth/token") == 1
     assert not any(name == "inkwell_logins_total" and dict(labels)["route"] == "/api/users"
                    for name, labels in samples)
-
-
-@pytest.fixture
-def one_slot_hasher(app: FastAPI) -> Iterator[BcryptPasswordHasher]:
-    """Real bcrypt, one thread, one hash allowed to wait."""
-    hasher = BcryptPasswordHasher(pepper="http-tests-pepper-of-at-least-32-bytes!!", threads=1, max_waiting=1)
-    app.state.container.security.hasher.override(providers.Object(hasher))
-    try:
-        yield hasher
-    finally:
-        app.state.container.security.hasher.reset_override()
-        hasher.close()
 
 
 async def test_log_ins_refused_while_hashing_is_saturated_count_as_refused_busy(

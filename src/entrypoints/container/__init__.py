@@ -138,7 +138,7 @@ class Container(containers.DeclarativeContainer):
         uow=uow,
     )
     log_out = providers.Factory(LogOut, store=tokens.store, uow=uow)
-    log_out_everywhere = providers.Factory(LogOutEverywhere, uow=uow, store=tokens.store, clock=clock)
+    log_out_everywhere = providers.Factory(LogOutEverywhere, uow=uow, store=tokens.store)
     authenticate = providers.Factory(Authenticate, codec=codec, store=tokens.store, principals=storage.principals)
     get_current_user = providers.Factory(GetCurrentUser, accounts=storage.accounts)
     update_user = providers.Factory(

@@ -2,7 +2,6 @@
 
 from application.actor import Actor
 from application.errors import InvalidToken
-from application.ports.clock import Clock
 from application.ports.persistence import UnitOfWork
 from application.ports.tokens import TokenStore
 from application.use_cases.auth.log_out import LEEWAY
@@ -12,10 +11,9 @@ from domain.audit import AuditAction, AuditEvent
 class LogOutEverywhere:
     """Ends the sessions in the token store and, as a backstop, moves the user's session cut-off."""
 
-    def __init__(self, *, uow: UnitOfWork, store: TokenStore, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWork, store: TokenStore) -> None:
         self._uow = uow
         self._store = store
-        self._clock = clock
 
     async def __call__(self, actor: Actor) -> None:
         async with self._uow as uow:
