@@ -172,7 +172,7 @@ def production_run(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
     with smtp_server() as (sink, smtp_port), database() as database_url:
         env = base_env(workdir, smtp_port, INKWELL_PROFILE="production", DATABASE_URL=database_url,
-                       REDIS_URL="redis://127.0.0.1:6379/0", JOB_QUEUE_PREFIX=f"bench-{secrets.token_hex(3)}",
+                       REDIS_URL="redis://127.0.0.1:6379/15", JOB_QUEUE_PREFIX=f"bench-{secrets.token_hex(3)}",
                        EXPORT_DIR=str(workdir / "exports"))
         subprocess.run([INKWELL, "migrate"], env=env, cwd=workdir, check=True, capture_output=True)  # noqa: S603
         port = free_port()

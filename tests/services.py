@@ -1,12 +1,27 @@
-"""Which real services the tests may use: skip when one is absent, fail instead under REQUIRE_SERVICES=1."""
+"""Which real services the tests may use: skip when one is absent, fail instead under REQUIRE_SERVICES=1.
+
+TEST_POSTGRES_URL, TEST_REDIS_URL and TEST_RABBITMQ_URL say where the servers are; the checks below ask
+the host and port those URLs name."""
 
 import os
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Database 0 is where a developer's own Redis data lives, and what every client picks by default.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+
+DEFAULT_PORTS = {"postgresql": 5432, "redis": 6379, "amqp": 5672}
+
+
+def address(url: str) -> tuple[str, int]:
+    """The host and port a service URL points at, with the scheme's default port."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+")[0]
+    return parts.hostname or "127.0.0.1", parts.port or DEFAULT_PORTS[scheme]
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -17,8 +32,9 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
-def require(name: str, host: str, port: int) -> None:
+def require(name: str, url: str) -> None:
     """Skip the calling test or fixture when `name` is not listening, unless services are required."""
+    host, port = address(url)
     if _reachable(host, port):
         return
     message = f"{name} is not reachable on {host}:{port}"
@@ -28,18 +44,15 @@ def require(name: str, host: str, port: int) -> None:
 
 
 def require_postgres() -> None:
-    require("PostgreSQL", "127.0.0.1", 5432)
+    require("PostgreSQL", POSTGRES_URL)
 
 
 def require_redis() -> None:
-    require("Redis", "127.0.0.1", 6379)
-
-
-RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+    require("Redis", REDIS_URL)
 
 
 def require_rabbitmq() -> None:
-    require("RabbitMQ", "127.0.0.1", 5672)
+    require("RabbitMQ", RABBITMQ_URL)
 
 
 def forget_queues(prefix: str) -> None:
@@ -47,16 +60,26 @@ def forget_queues(prefix: str) -> None:
     import pika
     import redis
 
-    if _reachable("127.0.0.1", 5672):
+    if _reachable(*address(RABBITMQ_URL)):
         connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
         channel = connection.channel()
         for queue in ("mail", "exports"):
             for suffix in ("", ".DQ", ".XQ"):
                 channel.queue_delete(f"{prefix}-{queue}{suffix}")
         connection.close()
-    if _reachable("127.0.0.1", 6379):
+    if _reachable(*address(REDIS_URL)):
         client = redis.Redis.from_url(REDIS_URL)
         keys = list(client.scan_iter(match=f"{prefix}:*"))
         if keys:
             client.delete(*keys)
         client.close()
+
+
+def require_program(name: str, path: str) -> None:
+    """Skip the calling test or fixture when the program `path` is not installed, unless services are required."""
+    if os.access(path, os.X_OK):
+        return
+    message = f"{name} is not installed at {path}"
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{message} and REQUIRE_SERVICES=1", pytrace=False)
+    pytest.skip(message)

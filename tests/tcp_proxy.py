@@ -7,6 +7,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from urllib.parse import urlsplit, urlunsplit
 
 from tests.smtp_sink import free_port
 
@@ -19,6 +20,12 @@ class TcpProxy:
         self._connections: list[socket.socket] = []
         self._lock = threading.Lock()
         self._silent = threading.Event()
+
+    def url(self, service_url: str) -> str:
+        """`service_url` (its credentials, database and options kept) pointed at this proxy."""
+        parts = urlsplit(service_url)
+        credentials, at, _ = parts.netloc.rpartition("@")
+        return urlunsplit(parts._replace(netloc=f"{credentials}{at}127.0.0.1:{self.port}"))
 
     def up(self) -> None:
         listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)

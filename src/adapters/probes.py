@@ -1,21 +1,12 @@
-"""Readiness probes for the database and Redis."""
+"""Readiness of Redis: it answers PING on the database the URL names."""
 
-import sqlalchemy as sa
+import socket
+
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine
+from redis.exceptions import AuthenticationError, RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeout
 
-from application.ports.health import DependencyProbe
-
-
-class DatabaseProbe(DependencyProbe):
-    name = "database"
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def check(self) -> None:
-        async with self._engine.connect() as connection:
-            await connection.execute(sa.text("SELECT 1"))
+from application.ports.health import DependencyProbe, NotReady
 
 
 class RedisProbe(DependencyProbe):
@@ -25,4 +16,25 @@ class RedisProbe(DependencyProbe):
         self._client = client
 
     async def check(self) -> None:
-        await self._client.ping()
+        try:
+            await self._client.ping()
+        except RedisError as error:
+            raise NotReady(_in_words(error, self._client)) from error
+
+
+def _in_words(error: RedisError, client: Redis) -> str:
+    """What kept Redis from answering, said as an operator would say it."""
+    where = client.connection_pool.connection_kwargs
+    address = f"{where.get('host', 'localhost')}:{where.get('port', 6379)}"
+    underlying = error.__cause__ or error.__context__
+    if isinstance(error, AuthenticationError):
+        return f"Redis: authentication refused at {address} ({error})"
+    if isinstance(underlying, ConnectionRefusedError):
+        return f"Redis: nothing listens on {address} (connection refused)"
+    if isinstance(underlying, socket.gaierror):
+        return f"Redis: no host is named {where.get('host')}"
+    if isinstance(error, RedisTimeout):
+        return f"Redis: {address} does not answer (timeout)"
+    if isinstance(error, ResponseError) and "DB index" in str(error):
+        return f"Redis: database {where.get('db')} does not exist at {address} ({error})"
+    return f"Redis: {error} ({address})"

@@ -20,7 +20,9 @@ class Profile:
         self.bio = _optional_text(bio, field="bio", max_length=BIO_MAX_LENGTH)
 
     def change_image(self, image: str | None) -> None:
+        """A URL, trimmed (a pasted link often ends in a newline); white space inside is refused."""
         image = _optional_text(image, field="image", max_length=IMAGE_MAX_LENGTH)
+        image = image.strip() if image is not None else None
         if image is not None and any(ch.isspace() for ch in image):
             raise InvalidValue("must be a URL", field="image")
         self.image = image

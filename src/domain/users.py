@@ -11,8 +11,16 @@ from domain.events import DomainEvent, EmailChanged, PasswordChanged, UserRegist
 from domain.ids import SessionId, UserId, new_user_id
 
 EMAIL_MAX_LENGTH = 254
-_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
-_USERNAME = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
+# The rules as regular expressions that the published API document repeats, so that they are written once.
+# Both are judged on the trimmed value, before the address is lower-cased. The length bound keeps the
+# domain within its 253 characters.
+# Python's white space (`str.isspace`, what `strip` removes), written out: other regex dialects, such as
+# JavaScript's, read `\s` differently.
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+EMAIL_PATTERN = rf"[^@{SPACE}\x00-\x1f\x7f]{{1,64}}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{{2,63}}"
+USERNAME_PATTERN = r"[A-Za-z0-9_-]{3,64}"
+_EMAIL = re.compile(EMAIL_PATTERN)
+_USERNAME = re.compile(USERNAME_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +30,12 @@ class Email:
     value: str
 
     def __post_init__(self) -> None:
-        normalized = self.value.strip().lower()
-        if not normalized:
+        trimmed = self.value.strip()
+        if not trimmed:
             raise InvalidValue("can't be blank", field="email")
-        if len(normalized) > EMAIL_MAX_LENGTH or not _EMAIL.match(normalized):
+        if len(trimmed) > EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(trimmed):
             raise InvalidValue("is invalid", field="email")
-        object.__setattr__(self, "value", normalized)
+        object.__setattr__(self, "value", trimmed.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +48,7 @@ class Username:
         value = self.value.strip()
         if not value:
             raise InvalidValue("can't be blank", field="username")
-        if not _USERNAME.match(value):
+        if not _USERNAME.fullmatch(value):
             raise InvalidValue("must be 3-64 letters, digits, '_' or '-'", field="username")
         object.__setattr__(self, "value", value)
 

@@ -1,8 +1,10 @@
 """The `inkwell` command: serve, worker, migrate, create-admin, set-role, revoke-sessions, check, mail preview."""
 
 import asyncio
+import logging
 import sys
 from collections.abc import Awaitable, Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -10,75 +12,143 @@ import typer
 import uvicorn
 from dramatiq.cli import main as dramatiq_main
 from dramatiq.cli import make_argument_parser
-from pydantic import ValidationError
 
 from application.actor import SYSTEM
+from application.ports.health import NotReady, SchemaBehind
 from domain.errors import DomainError
 from domain.users import Role
 from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
-from entrypoints.settings import Profile, Settings
+from entrypoints.settings import Profile, Settings, settings_or_exit
 from entrypoints.worker.embedded import EmbeddedWorker
 from entrypoints.worker.metrics import exporting_metrics
 
 T = TypeVar("T")
 
+# Plain help, as click writes it: paragraphs rewrapped to the terminal, no type tags such as `<bool>`.
 app = typer.Typer(help="Inkwell, a RealWorld-compatible blogging backend.", no_args_is_help=True,
-                  add_completion=False)
-mail_app = typer.Typer(help="Mail templates.", no_args_is_help=True)
+                  add_completion=False, rich_markup_mode=None)
+mail_app = typer.Typer(help="Mail templates.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(mail_app, name="mail")
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"inkwell {version('inkwell')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def inkwell(
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                           help="Print the version and exit.")] = False,
+) -> None:
+    pass  # the options of `inkwell` itself; each command is its own function
+
 
 # How `serve` runs uvicorn: no `server` header naming the software (and its version) to whoever asks,
 # no forwarded addresses believed, and no access log of uvicorn's own beside Inkwell's JSON one.
 UVICORN_OPTIONS: dict[str, Any] = {"server_header": False, "proxy_headers": False, "access_log": False}
+APP = "entrypoints.http.app:create_app"  # the factory uvicorn serves
+
+# How long `check`, and `serve` at start, wait for each dependency to answer.
+CHECK_SECONDS = 5
+
+log = logging.getLogger("inkwell.cli")
 
 
 def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as error:
-        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
-        typer.secho(f"Configuration refused: {problems}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from error
+    return settings_or_exit()  # every problem on its own line, and exit code 2
 
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    host: Annotated[str, typer.Option(metavar="HOST", help="Interface to bind; 0.0.0.0 for every one.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, metavar="N", help="Server processes.")] = 1,
 ) -> None:
-    """Run the HTTP API (migrating the database first in the embedded profile), and in the embedded
-    profile the jobs too. Access is logged as JSON by Inkwell itself, so uvicorn's own access log is off."""
+    """Run the HTTP API.
+
+    In the embedded profile it first migrates the database, and runs the background jobs too. Requests are
+    logged as JSON on stderr.
+    """
     settings = _settings()
+    logs.configure(settings.log_level)
+    logs.log_uncaught()
     if settings.should_migrate_on_start:
         _migrate(settings)
+        _tell("Database schema is up to date (migrated on start).")
+    else:
+        _report_storage(build_container(settings))
     settings.resolved_secrets()  # the embedded profile keeps its secrets before the workers read them
-    jobs = _embedded_worker(settings) if settings.runs_jobs_in_process else None
+    jobs = EmbeddedWorker(settings) if settings.runs_jobs_in_process else None
     if jobs is not None:
         jobs.start()
+    _tell(_serving_at(settings, host, port))
     try:
-        uvicorn.run("entrypoints.http.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level=settings.log_level.lower(), **UVICORN_OPTIONS)
+        # uvicorn applies the logging configuration in every process it runs, workers included.
+        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, log_level=settings.log_level.lower(),
+                    log_config=logs.config(settings.log_level), **UVICORN_OPTIONS)
     finally:
         if jobs is not None:
             jobs.stop()
 
 
-def _embedded_worker(settings: Settings) -> EmbeddedWorker:
-    logs.configure(settings.log_level)
-    return EmbeddedWorker(settings)
+def _tell(line: str) -> None:
+    """A line for the person who started the command: on stdout, because stderr carries the JSON logs."""
+    typer.echo(line)
+
+
+def _serving_at(settings: Settings, host: str, port: int) -> str:
+    everywhere = host in ("0.0.0.0", "::")  # noqa: S104 - compared, not bound
+    shown = "127.0.0.1" if everywhere else f"[{host}]" if ":" in host else host
+    where = {
+        Profile.EMBEDDED: f"embedded profile, data in {settings.data_dir.resolve()}",
+        Profile.PRODUCTION: "production profile",
+        Profile.TEST: "test profile, in memory: nothing is kept",
+    }[settings.inkwell_profile]
+    interfaces = ", on every interface" if everywhere else ""
+    return f"Inkwell is starting at http://{shown}:{port} ({where}{interfaces}); API docs at /docs. Ctrl+C stops it."
+
+
+def _report_storage(container: Container) -> None:
+    """Without MIGRATE_ON_START, migrating is the operator's job: a schema behind the code gets one error
+    line at start, and readiness answers 503 until someone migrates. The server starts all the same."""
+    problem = asyncio.run(_storage_problem(container))
+    if isinstance(problem, SchemaBehind):
+        log.error("schema_behind", extra={
+            "current": ", ".join(problem.current) or None, "expected": ", ".join(problem.expected),
+            "problem": f"the database schema {problem.reason}, or set MIGRATE_ON_START=true"})
+    elif problem is not None:
+        log.warning("storage_not_ready", extra={"problem": problem.reason})
+
+
+async def _storage_problem(container: Container) -> NotReady | None:
+    try:
+        for probe in container.storage.probes():
+            await asyncio.wait_for(probe.check(), CHECK_SECONDS)
+    except NotReady as problem:
+        return problem
+    except TimeoutError:
+        return NotReady(f"no answer in {CHECK_SECONDS} s")
+    finally:
+        await close_resources(container)
+    return None
 
 
 @app.command()
 def worker(
-    processes: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
-    threads: Annotated[int, typer.Option(min=1, help="Threads per process: jobs each process runs at once.")] = 8,
-    shutdown_timeout: Annotated[int, typer.Option(min=1, help="Seconds running jobs get to finish on SIGTERM.")] = 60,
+    processes: Annotated[int, typer.Option(min=1, metavar="N", help="Worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(min=1, metavar="N", help="Jobs each process runs at once.")] = 8,
+    shutdown_timeout: Annotated[int, typer.Option(
+        min=1, metavar="SECONDS", help="How long running jobs get to finish on SIGTERM.")] = 60,
 ) -> None:
-    """Run the jobs: Dramatiq worker processes on the broker (Redis, or RabbitMQ with BROKER_URL), each
-    with an outbox relay, and with WORKER_METRICS_PORT one more process that serves their metrics. SIGTERM
-    lets running jobs finish, then stops."""
+    """Run the background jobs (production profile).
+
+    Dramatiq worker processes on the broker (Redis, or RabbitMQ with BROKER_URL), each with an outbox relay;
+    with WORKER_METRICS_PORT, one more process serves their metrics. SIGTERM lets running jobs finish, then
+    stops.
+    """
     settings = _settings()
     if settings.inkwell_profile is not Profile.PRODUCTION:
         typer.secho("`inkwell worker` needs the production profile and its broker; the embedded default runs "
@@ -99,9 +169,11 @@ def worker(
 
 @mail_app.command("preview")
 def mail_preview(
-    name: Annotated[str, typer.Argument(help="verify_email, reset_password, password_changed or new_article.")],
-    part: Annotated[str, typer.Option(help="text or html.")] = "text",
-    output: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    name: Annotated[str, typer.Argument(
+        metavar="NAME", help="verify_email, reset_password, password_changed or new_article.")],
+    part: Annotated[str, typer.Option(metavar="text|html", help="Which part to render.")] = "text",
+    output: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Write to this file instead of standard output.")] = None,
 ) -> None:
     """Render a mail template with sample data."""
     settings = _settings()
@@ -131,18 +203,25 @@ def migrate() -> None:
 
 @app.command("create-admin")
 def create_admin(
-    email: Annotated[str, typer.Option(prompt=True)],
-    username: Annotated[str, typer.Option(prompt=True)],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    # Optional, with None for "not given", so that help does not call them required: click asks for each.
+    email: Annotated[str | None, typer.Option(
+        prompt=True, metavar="EMAIL", help="Their e-mail address; asked for when not given.")] = None,
+    username: Annotated[str | None, typer.Option(
+        prompt=True, metavar="USERNAME", help="Their username; asked for when not given.")] = None,
+    password: Annotated[str | None, typer.Option(
+        prompt=True, hide_input=True, confirmation_prompt=True, metavar="PASSWORD",
+        help="Optional: when not given, it is asked for twice without being shown, which also keeps it "
+             "out of the shell's history.")] = None,
 ) -> None:
-    """Create an administrator account."""
-    from domain.errors import DomainError
+    """Create an administrator account.
 
+    Whatever is not given as an option is asked for.
+    """
     container = build_container(_settings())
 
     async def run() -> None:
         try:
-            await container.create_admin()(email=email, username=username, password=password)
+            await container.create_admin()(email=email or "", username=username or "", password=password or "")
         finally:
             await close_resources(container)
 
@@ -156,18 +235,26 @@ def create_admin(
 
 @app.command("set-role")
 def set_role(
-    username: Annotated[str, typer.Argument(help="The user whose role changes.")],
-    role: Annotated[Role, typer.Argument(help="admin or user.", case_sensitive=False)],
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The user whose role changes.")],
+    role: Annotated[Role, typer.Argument(metavar="ROLE", help="The new role.", case_sensitive=False)],
 ) -> None:
-    """Make a user an administrator, or an administrator a user again, which ends their sessions. The last
-    active administrator stays one. Recorded in the audit log as done by no one (the operator)."""
+    """Promote a user to administrator, or demote one.
+
+    A demotion ends the user's sessions; the last active administrator stays one. Recorded in the audit log
+    as done by no one (the operator).
+    """
     view = _as_operator(lambda container: container.change_user_access()(SYSTEM, username=username, role=role))
     typer.echo(f"{view.username} is now {view.role.value}")
 
 
 @app.command("revoke-sessions")
-def revoke_sessions(username: Annotated[str, typer.Argument(help="The user whose sessions end.")]) -> None:
-    """End every session of a user at once; they can sign in again. Recorded in the audit log."""
+def revoke_sessions(
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="The user whose sessions end.")],
+) -> None:
+    """End every session of a user at once.
+
+    They can sign in again. Recorded in the audit log.
+    """
     _as_operator(lambda container: container.revoke_sessions()(SYSTEM, username=username))
     typer.echo(f"every session of {username} has ended")
 
@@ -191,21 +278,15 @@ def _as_operator(act: Callable[[Container], Awaitable[T]]) -> T:
 
 @app.command()
 def check() -> None:
-    """Check the configuration, every dependency and the schema revision."""
+    """Check the configuration and every dependency.
+
+    Reads the settings, reaches the database and every other service, and compares the schema revision;
+    exits 1 if anything is wrong.
+    """
     settings = _settings()
     container = build_container(settings)
     typer.echo(f"profile: {settings.inkwell_profile.value}")
-    healthy = asyncio.run(_probe(container))
-    if settings.inkwell_profile is not Profile.TEST:
-        try:
-            up_to_date = container.storage.schema_is_current()
-        except Exception as error:  # reported, not raised: `check` exists to say what is wrong
-            typer.echo(f"schema: unknown ({type(error).__name__})")
-            healthy = False
-        else:
-            typer.echo(f"schema: {'up to date' if up_to_date else 'behind; run `inkwell migrate`'}")
-            healthy = healthy and up_to_date
-    if not healthy:
+    if not asyncio.run(_probe(container)):
         raise typer.Exit(1)
     typer.echo("all checks passed")
 
@@ -222,16 +303,22 @@ async def _run_migrations(container: Container) -> None:
 
 
 async def _probe(container: Container) -> bool:
+    """One line per dependency: `ok`, or what is wrong with it in words."""
     healthy = True
     try:
         for probe in [*container.probes(), *container.mail.probes()]:
             try:
-                await asyncio.wait_for(probe.check(), 5)
-            except Exception as error:  # reported, not raised
-                typer.echo(f"{probe.name}: unavailable ({type(error).__name__})")
-                healthy = False
+                await asyncio.wait_for(probe.check(), CHECK_SECONDS)
+            except NotReady as problem:
+                typer.echo(f"{probe.name}: {problem.state} - {problem.reason}")
+            except TimeoutError:
+                typer.echo(f"{probe.name}: unavailable - no answer in {CHECK_SECONDS} s")
+            except Exception as error:  # reported, not raised: `check` exists to say what is wrong
+                typer.echo(f"{probe.name}: unavailable - {type(error).__name__}: {error}")
             else:
                 typer.echo(f"{probe.name}: ok")
+                continue
+            healthy = False
     finally:
         await close_resources(container)
     return healthy

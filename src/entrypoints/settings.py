@@ -3,14 +3,16 @@
 import ipaddress
 import json
 import os
+import re
 import secrets
+import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import limits
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 MIN_SECRET_BYTES = 32
 
@@ -42,12 +44,16 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = Field(default=15 * 60, ge=30)
     refresh_token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
     session_max_age_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    # The token in RealWorld's user object: its clients never refresh. Bound to its session all the same,
+    # and never outliving it (README: "Accounts and sessions, precisely").
+    realworld_token_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
     bcrypt_rounds: int = Field(default=12, ge=4, le=31)
     password_hashing_max_waiting: int = Field(default=16, ge=0)
     password_hashing_threads: int | None = Field(default=None, ge=1)  # default: one per core but one
     password_refuse_common: bool = True
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Room for the largest valid body with every character escaped (see `entrypoints.http.body_bounds`).
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     migrate_on_start: bool | None = None  # default: yes when embedded, no in production
     log_level: str = "INFO"
     # Limits in the `limits` library's notation, "10/minute" or several, "10/minute;100/hour" (see README).
@@ -84,66 +90,107 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)  # unset: workers export no metrics
     worker_metrics_host: str = "127.0.0.1"
 
-    @model_validator(mode="before")
-    @classmethod
-    def _split_origins(cls, values: Any) -> Any:
-        if isinstance(values, dict):
-            for name in ("cors_origins", "trusted_proxies"):
-                raw = values.get(name)
-                if isinstance(raw, str):
-                    values[name] = [item.strip() for item in raw.split(",") if item.strip()]
-        return values
+    # Every setting is checked on its own, so that all problems are reported at once, one line each. A check
+    # that depends on another setting reads it from `info.data`, which holds the valid settings declared above.
 
-    @model_validator(mode="after")
-    def _check_profile(self) -> "Settings":
-        if self.broker_url and not self.broker_url.startswith(("amqp://", "amqps://")):
-            raise ValueError("BROKER_URL must be an amqp:// or amqps:// URL (RabbitMQ); leave it unset for Redis")
-        if "*" in self.cors_origins:
-            raise ValueError("CORS_ORIGINS may not contain '*': credentials are allowed, so origins must be listed")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_list(cls, raw: Any) -> Any:
+        if isinstance(raw, str):
+            return [item.strip() for item in raw.split(",") if item.strip()]
+        return raw
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, url: str | None, info: ValidationInfo) -> str | None:
+        if url:
+            try:
+                url = normalized_database_url(url)
+            except ValueError as error:
+                raise ValueError(f"DATABASE_URL {error}") from None
+        return _needed_in_production(url, info)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, url: str | None, info: ValidationInfo) -> str | None:
+        if url and _scheme(url) not in ("redis", "rediss", "unix"):
+            raise ValueError(f"REDIS_URL {_unsupported(url, 'redis:// or rediss://')}")
+        return _needed_in_production(url, info)
+
+    @field_validator("jwt_secret", "password_pepper")
+    @classmethod
+    def _check_secret(cls, secret: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         # A short secret is refused at start in every profile: the token codec would refuse it anyway, but
         # only when first used, failing every request that touches a token; a short pepper weakens every hash.
-        for name in ("jwt_secret", "password_pepper"):
-            secret = getattr(self, name)
-            size = len(secret.get_secret_value().encode()) if secret is not None else 0
-            if 0 < size < MIN_SECRET_BYTES:
-                raise ValueError(f"{name.upper()} must be set to at least {MIN_SECRET_BYTES} bytes (it has {size}), "
-                                 f"e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
-        if self.inkwell_profile is Profile.PRODUCTION:
-            missing = [name for name in ("database_url", "redis_url") if not getattr(self, name)]
-            if missing:
-                raise ValueError(f"the production profile needs {', '.join(n.upper() for n in missing)}")
-            for name in ("jwt_secret", "password_pepper"):
-                secret = getattr(self, name)
-                if secret is None or len(secret.get_secret_value().encode()) < MIN_SECRET_BYTES:
-                    raise ValueError(f"{name.upper()} must be set to at least {MIN_SECRET_BYTES} bytes in production")
-        return self
+        name = _setting(info)
+        size = len(secret.get_secret_value().encode()) if secret is not None else 0
+        if 0 < size < MIN_SECRET_BYTES:
+            raise ValueError(f"{name} must be set to at least {MIN_SECRET_BYTES} bytes (it has {size}), "
+                             f"e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        if size == 0 and _is_production(info):
+            raise ValueError(f"{name} must be set to at least {MIN_SECRET_BYTES} bytes in production")
+        return secret
 
-    @model_validator(mode="after")
-    def _check_rate_limits(self) -> "Settings":
-        for name in ("rate_limit_login", "rate_limit_register", "rate_limit_refresh", "rate_limit_mail"):
-            try:
-                if any(item.amount < 1 for item in limits.parse_many(getattr(self, name))):
-                    raise ValueError("a limit of none")
-            except ValueError:
-                raise ValueError(
-                    f"{name.upper()} must be limits like '10/minute' or '10/minute;100/hour', "
-                    f"not {getattr(self, name)!r}"
-                ) from None
-        for proxy in self.trusted_proxies:
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: list[str]) -> list[str]:
+        if "*" in origins:
+            raise ValueError("CORS_ORIGINS may not contain '*': credentials are allowed, so origins must be listed")
+        return origins
+
+    @field_validator("rate_limit_login", "rate_limit_register", "rate_limit_refresh", "rate_limit_mail")
+    @classmethod
+    def _check_rate_limit(cls, notation: str, info: ValidationInfo) -> str:
+        try:
+            if any(item.amount < 1 for item in limits.parse_many(notation)):
+                raise ValueError("a limit of none")
+        except ValueError:
+            raise ValueError(
+                f"{_setting(info)} must be limits like '10/minute' or '10/minute;100/hour', not {notation!r}"
+            ) from None
+        return notation
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
             try:
                 ipaddress.ip_network(proxy, strict=False)
             except ValueError:
                 raise ValueError(f"TRUSTED_PROXIES must list addresses or networks, not {proxy!r}") from None
-        return self
+        return proxies
 
-    @model_validator(mode="after")
-    def _check_service_key(self) -> "Settings":
-        key = self.service_api_key
+    @field_validator("smtp_ssl_tls")
+    @classmethod
+    def _check_smtp_tls(cls, ssl_tls: bool, info: ValidationInfo) -> bool:
+        if ssl_tls and info.data.get("smtp_starttls"):
+            raise ValueError("SMTP_SSL_TLS and SMTP_STARTTLS are both true: for TLS from the start (port 465), "
+                             "set SMTP_STARTTLS=false")
+        return ssl_tls
+
+    @field_validator("broker_url")
+    @classmethod
+    def _check_broker_url(cls, url: str | None) -> str | None:
+        if url and _scheme(url) not in ("amqp", "amqps"):
+            raise ValueError("BROKER_URL must be an amqp:// or amqps:// URL (RabbitMQ); leave it unset for Redis")
+        return url
+
+    @field_validator("service_api_key")
+    @classmethod
+    def _check_service_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and not key.get_secret_value():
+            return None  # empty means unset, as for the other secrets (e.g. `SERVICE_API_KEY=` in .env)
         if key is not None and len(key.get_secret_value().encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"SERVICE_API_KEY must be at least {MIN_SECRET_BYTES} bytes (or left unset)")
-        if self.worker_metrics_port is not None and key is None:
+        return key
+
+    @field_validator("worker_metrics_port")
+    @classmethod
+    def _check_metrics_port(cls, port: int | None, info: ValidationInfo) -> int | None:
+        # A key that is itself refused is absent from `info.data`: its own line says what is wrong.
+        if port is not None and "service_api_key" in info.data and info.data["service_api_key"] is None:
             raise ValueError("WORKER_METRICS_PORT needs SERVICE_API_KEY: worker metrics are served to its holders only")
-        return self
+        return port
 
     @property
     def should_migrate_on_start(self) -> bool:
@@ -185,6 +232,78 @@ class Settings(BaseSettings):
             self.jwt_secret.get_secret_value() if self.jwt_secret else kept["jwt_secret"],
             self.password_pepper.get_secret_value() if self.password_pepper else kept["password_pepper"],
         )
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or, when they cannot run Inkwell, every problem on stderr, one line each, and exit code 2."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        _refuse([_problem_line(problem) for problem in error.errors()])
+    except SettingsError as error:  # a value that could not even be read, e.g. an unreadable .env
+        _refuse([str(error)])
+
+
+def _refuse(problems: list[str]) -> NoReturn:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _problem_line(problem: Any) -> str:
+    """`NAME message`, in the words of Inkwell's own checks, which name their setting, or of pydantic's; the
+    value is repeated only when it is neither a secret nor a URL, which may hold a password."""
+    name = str(problem["loc"][0]).upper() if problem["loc"] else "configuration"
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    if message.startswith(name):
+        return message
+    message = re.sub(r"^Input ", "", message)
+    field = Settings.model_fields.get(name.lower())
+    if field is not None and "SecretStr" not in str(field.annotation) and not name.endswith("_URL"):
+        message += f" (given: {problem['input']!r})"
+    return f"{name} {message}"
+
+
+POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2")
+SQLITE_SCHEMES = ("sqlite", "sqlite+aiosqlite")
+
+
+def normalized_database_url(url: str) -> str:
+    """The URL with the drivers Inkwell ships, psycopg 3 and aiosqlite, so that `postgres://…` and
+    `postgresql://…` (as hosting providers hand them out) work as they are; ValueError for any other kind."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        raise ValueError("is not a URL; use postgresql://user@host:5432/database or sqlite+aiosqlite:///path/to.db")
+    if scheme.lower() in POSTGRES_SCHEMES:
+        return f"postgresql+psycopg://{rest}"
+    if scheme.lower() in SQLITE_SCHEMES:
+        return f"sqlite+aiosqlite://{rest}"
+    raise ValueError(_unsupported(url, "postgresql:// or sqlite+aiosqlite://"))
+
+
+def _scheme(url: str) -> str:
+    return url.partition("://")[0].lower() if "://" in url else ""
+
+
+def _unsupported(url: str, wanted: str) -> str:
+    scheme = _scheme(url)
+    # Only something that looks like a scheme is repeated: a URL typed wrong may start with a password.
+    shown = f' "{scheme}"' if re.fullmatch(r"[a-z][a-z0-9+.-]{0,30}", scheme) else ""
+    return f"has an unsupported scheme{shown}; use {wanted}" if "://" in url else f"is not a URL; use {wanted}"
+
+
+def _setting(info: ValidationInfo) -> str:
+    return str(info.field_name).upper()
+
+
+def _is_production(info: ValidationInfo) -> bool:
+    return info.data.get("inkwell_profile") is Profile.PRODUCTION
+
+
+def _needed_in_production(value: str | None, info: ValidationInfo) -> str | None:
+    if not value and _is_production(info):
+        raise ValueError(f"{_setting(info)} is required in the production profile")
+    return value
 
 
 def _fresh_secrets() -> dict[str, str]:

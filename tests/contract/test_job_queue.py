@@ -92,7 +92,7 @@ async def test_tickets_of_one_type_arrive_in_publication_order(bench: QueueBench
 
 
 @pytest.mark.parametrize("make_broker", [
-    pytest.param(lambda: redis_broker(f"redis://127.0.0.1:{free_port()}/0", namespace="down"), id="redis"),
+    pytest.param(lambda: redis_broker(f"redis://127.0.0.1:{free_port()}/15", namespace="down"), id="redis"),
     pytest.param(lambda: rabbitmq_broker(f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F"), id="rabbitmq"),
 ])
 async def test_a_broker_that_is_down_is_dependency_unavailable(make_broker: Callable[[], Broker]) -> None:

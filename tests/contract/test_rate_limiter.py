@@ -74,7 +74,7 @@ async def test_limiters_on_one_storage_share_their_counts(storages: StorageMaker
 
 
 async def test_redis_that_does_not_answer_is_dependency_unavailable() -> None:
-    client = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    client = Redis.from_url("redis://127.0.0.1:1/15", socket_connect_timeout=1)
     limiter = LimitsRateLimiter(redis_limits_storage(client), {"log in": "3/minute"})
     try:
         with pytest.raises(DependencyUnavailable):

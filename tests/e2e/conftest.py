@@ -11,10 +11,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from entrypoints.settings import Settings
 
 INKWELL = shutil.which("inkwell", path=str(Path(sys.executable).parent)) or "inkwell"
+# A start takes seconds; the rest is room for a machine busy with other tests (a process that exits is
+# reported at once, whatever this says).
+STARTUP_SECONDS = 60
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` (scripts/test) the end-to-end tests run on one worker, one after the other,
+    while the other workers run the rest: two tests that each start servers and workers would compete for
+    the cores, and these tests measure how long answers take."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 def free_port() -> int:
@@ -45,7 +60,7 @@ def running_server(workdir: Path, env: dict[str, str] | None = None) -> Iterator
 
 
 def _wait_until_ready(base: str, process: subprocess.Popen[bytes], workdir: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             logs = "".join(p.read_text() for p in workdir.glob("server-*.log"))
@@ -56,4 +71,4 @@ def _wait_until_ready(base: str, process: subprocess.Popen[bytes], workdir: Path
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise TimeoutError("inkwell serve did not become ready in 30 s")
+    raise TimeoutError(f"inkwell serve did not become ready in {STARTUP_SECONDS} s")

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from adapters.sql.migrations import upgrade
 from entrypoints.settings import Settings
 from tests.contract.databases import fresh_postgres_database
-from tests.e2e.conftest import INKWELL, running_server
+from tests.e2e.conftest import INKWELL, STARTUP_SECONDS, running_server
 from tests.services import (
     RABBITMQ_URL,
     REDIS_URL,
@@ -67,7 +67,7 @@ class Stack:
                 [INKWELL, "worker", "--processes", "1", "--threads", str(threads), "--shutdown-timeout", "10"],
                 cwd=self.workdir, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
             )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STARTUP_SECONDS
         while '"relay_started"' not in log.read_text():
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"inkwell worker did not start:\n{log.read_text()}")

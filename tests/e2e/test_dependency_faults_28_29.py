@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.e2e.production import PASSWORD, Stack, bearer, production_stack, register
-from tests.services import REDIS_URL
+from tests.services import POSTGRES_URL, REDIS_URL, address
 from tests.smtp_sink import smtp_sink
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
@@ -191,14 +191,9 @@ def service(shared: Proxied) -> Iterator[Proxied]:
 @contextmanager
 def proxied_stack(workdir: Path) -> Iterator[Proxied]:
     """Inkwell in production, with FAST_TIMEOUTS, reaching PostgreSQL and Redis through a proxy each."""
-    redis_port = make_url(REDIS_URL).port or 6379
     with smtp_sink() as sink, production_stack(workdir, "redis", sink) as stack, \
-            tcp_proxy("127.0.0.1", make_url(stack.database_url).port or 5432) as database, \
-            tcp_proxy("127.0.0.1", redis_port) as redis:
-        through = {
-            "DATABASE_URL": make_url(stack.database_url).set(port=database.port).render_as_string(hide_password=False),
-            "REDIS_URL": make_url(REDIS_URL).set(port=redis.port).render_as_string(hide_password=False),
-        }
+            tcp_proxy(*address(POSTGRES_URL)) as database, tcp_proxy(*address(REDIS_URL)) as redis:
+        through = {"DATABASE_URL": database.url(stack.database_url), "REDIS_URL": redis.url(REDIS_URL)}
         with stack.serve(**FAST_TIMEOUTS, **UNLIMITED, **through) as http:
             yield Proxied(stack, http, {"database": database, "redis": redis})
 

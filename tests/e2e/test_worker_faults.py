@@ -17,7 +17,7 @@ from application.jobs.catalog import JOB_TYPES
 from application.ports.jobs import JobTicket
 from domain.ids import JobId
 from tests.e2e.production import bearer, log_in, production_stack, register, wait_for_mails
-from tests.services import REDIS_URL
+from tests.services import REDIS_URL, address
 from tests.smtp_sink import free_port, smtp_sink
 from tests.tcp_proxy import tcp_proxy
 
@@ -86,9 +86,9 @@ def test_a_job_delivered_three_times_mails_once(tmp_path: Path) -> None:
 
 
 def test_jobs_wait_in_the_table_while_the_broker_is_down(tmp_path: Path) -> None:
-    with smtp_sink() as sink, tcp_proxy("127.0.0.1", 6379) as redis, \
+    with smtp_sink() as sink, tcp_proxy(*address(REDIS_URL)) as redis, \
             production_stack(tmp_path, "redis", sink) as stack, stack.serve() as http, \
-            stack.worker(REDIS_URL=f"redis://127.0.0.1:{redis.port}/0"):
+            stack.worker(REDIS_URL=redis.url(REDIS_URL)):
         redis.down()
         for name in ("first", "second"):
             register(http, name)  # the API's own Redis is not the one that is down
@@ -102,9 +102,9 @@ def test_jobs_wait_in_the_table_while_the_broker_is_down(tmp_path: Path) -> None
 
 def test_registration_during_a_redis_outage_leaves_nothing_behind(tmp_path: Path) -> None:
     body = {"user": {"username": "unlucky", "email": "unlucky@example.com", "password": "a long passphrase"}}
-    with smtp_sink() as sink, tcp_proxy("127.0.0.1", 6379) as redis, \
+    with smtp_sink() as sink, tcp_proxy(*address(REDIS_URL)) as redis, \
             production_stack(tmp_path, "redis", sink) as stack, \
-            stack.serve(REDIS_URL=f"redis://127.0.0.1:{redis.port}/0") as http:
+            stack.serve(REDIS_URL=redis.url(REDIS_URL)) as http:
         redis.down()
         refused = http.post("/api/users", json=body)
         assert refused.status_code == 503

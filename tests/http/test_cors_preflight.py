@@ -28,16 +28,16 @@ async def test_an_allowed_preflight_is_answered_with_the_origin(cors_client: htt
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
     assert response.headers["access-control-allow-credentials"] == "true"
-    assert "PUT" in response.headers["access-control-allow-methods"]
+    assert {"PUT", "PATCH"} <= set(response.headers["access-control-allow-methods"].split(", "))
 
 
 @pytest.mark.parametrize(
     ("request_headers", "messages"),
     [
         (preflight("http://evil.test"), ["origin is not allowed"]),
-        (preflight(ALLOWED_ORIGIN, method="PATCH"), ["method is not allowed"]),
+        (preflight(ALLOWED_ORIGIN, method="TRACE"), ["method is not allowed"]),
         (preflight(ALLOWED_ORIGIN, headers="x-secret-header"), ["headers are not allowed"]),
-        (preflight("http://evil.test", method="PATCH"), ["origin is not allowed", "method is not allowed"]),
+        (preflight("http://evil.test", method="TRACE"), ["origin is not allowed", "method is not allowed"]),
     ],
 )
 async def test_a_refused_preflight_is_403_in_the_error_model(

@@ -11,10 +11,10 @@ from tests.http.jobs_support import serve
 
 # (path, method, tag, success status, documented error statuses, needs a token)
 OPERATIONS = [
-    ("/api/auth/verify-email", "post", "auth", "204", {"422", "503"}, False),
-    ("/api/auth/verify-email/resend", "post", "auth", "202", {"401", "409", "503"}, True),
-    ("/api/auth/forgot-password", "post", "auth", "202", {"422", "503"}, False),
-    ("/api/auth/reset-password", "post", "auth", "204", {"422", "503"}, False),
+    ("/api/auth/verify-email", "post", "auth", "204", {"400", "413", "415", "422", "503"}, False),
+    ("/api/auth/verify-email/resend", "post", "auth", "202", {"401", "409", "429", "503"}, True),
+    ("/api/auth/forgot-password", "post", "auth", "202", {"400", "413", "415", "422", "429", "503"}, False),
+    ("/api/auth/reset-password", "post", "auth", "204", {"400", "413", "415", "422", "503"}, False),
     ("/api/user/export", "post", "users", "202", {"401", "503"}, True),
     ("/api/jobs/{job_id}", "get", "jobs", "200", {"401", "404", "422", "503"}, True),
     ("/api/jobs/{job_id}/result", "get", "jobs", "200", {"401", "404", "409", "410", "422", "503"}, True),

@@ -14,9 +14,9 @@ async def test_unknown_route_is_404_in_the_error_model(client: httpx.AsyncClient
     assert response.json() == {"errors": {"request": ["not found"]}}
 
 
-async def test_malformed_json_is_422_in_the_error_model(client: httpx.AsyncClient) -> None:
+async def test_malformed_json_is_400_in_the_error_model(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/users", content=b"{not json", headers={"Content-Type": "application/json"})
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "errors" in response.json()
 
 

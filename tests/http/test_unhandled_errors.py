@@ -15,7 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Message
 
 from entrypoints.http.app import create_app
-from entrypoints.http.middleware import BodySizeLimit, RequestContext
+from entrypoints.http.middleware import BodyLimits, RequestContext
 from entrypoints.http.security_headers import SecurityHeaders
 from tests.http.conftest import make_settings
 
@@ -107,6 +107,6 @@ def test_the_request_context_wraps_everything_that_can_fail() -> None:
     app = create_app(make_settings(cors_origins="http://app.test"))
     order: list[object] = [entry.cls for entry in app.user_middleware]
     assert order[:2] == [SecurityHeaders, RequestContext]
-    assert order.index(BodySizeLimit) > 1
+    assert order.index(BodyLimits) > 1
     assert any(isinstance(cls, type) and issubclass(cls, CORSMiddleware) for cls in order[2:])
     assert Exception not in app.exception_handlers  # FastAPI would answer it outside the middleware

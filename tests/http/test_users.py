@@ -3,9 +3,15 @@
 import asyncio
 
 import httpx
+import jwt
 import pytest
 
 from tests.http.conftest import auth, register, unique
+
+
+def _session_of(token: str) -> str:
+    session: str = jwt.decode(token, options={"verify_signature": False})["sid"]
+    return session
 
 
 async def test_register_answers_201_with_the_realworld_user_and_a_refresh_token(client: httpx.AsyncClient) -> None:
@@ -123,14 +129,16 @@ async def test_login_refuses_blank_fields(client: httpx.AsyncClient, field: str)
 
 
 @pytest.mark.parametrize("scheme", ["Token", "Bearer", "bearer"])
-async def test_current_user_accepts_both_schemes_and_echoes_the_token(client: httpx.AsyncClient, scheme: str) -> None:
+async def test_current_user_accepts_both_schemes_and_renews_the_token(client: httpx.AsyncClient, scheme: str) -> None:
     user = await register(client)
     response = await client.get("/api/user", headers=auth(user["token"], scheme))
     assert response.status_code == 200
-    assert response.json()["user"] == {
-        "email": user["email"], "token": user["token"], "username": user["username"], "bio": None, "image": None,
+    body = response.json()["user"]
+    assert body == {
+        "email": user["email"], "token": body["token"], "username": user["username"], "bio": None, "image": None,
         "emailVerified": False, "refreshToken": None,
     }
+    assert _session_of(body["token"]) == _session_of(user["token"])  # a new token of the same session
 
 
 async def test_current_user_without_a_token_is_401_is_missing(client: httpx.AsyncClient) -> None:
@@ -154,7 +162,7 @@ async def test_update_user_changes_and_persists_every_field(client: httpx.AsyncC
     }})
     assert response.status_code == 200
     updated = response.json()["user"]
-    assert updated["token"] == user["token"]
+    assert _session_of(updated["token"]) == _session_of(user["token"])
     again = (await client.get("/api/user", headers=auth(updated["token"]))).json()["user"]
     assert (again["email"], again["username"], again["bio"], again["image"]) == (
         f"{new_name}@example.com", new_name, "I write", "https://img.test/a.png"

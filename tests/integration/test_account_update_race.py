@@ -21,7 +21,9 @@ from adapters.sql.repositories import SqlUserRepository
 from adapters.sql.token_store import SqlTokenStore
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
+from adapters.tokens.jwt_codec import JwtCodec
 from application.actor import Actor
+from application.sessions import SessionIssuer
 from application.use_cases.admin.change_user_access import ChangeUserAccess
 from application.use_cases.admin.revoke_sessions import RevokeSessions
 from application.use_cases.users.update_user import AccountChanges, UpdateUser
@@ -29,6 +31,7 @@ from domain.events import DomainEvent
 from domain.ids import UserId, new_session_id
 from domain.passwords import PasswordPolicy
 from domain.profiles import Profile
+from domain.sessions import SessionPolicy
 from domain.users import Role, User
 from tests.contract.records import a_profile, a_user
 from tests.integration.actors import actor_of
@@ -71,8 +74,11 @@ class Site:
 
     def update_user(self, uow: SqlUnitOfWork) -> UpdateUser:
         clock = SystemClock()
-        return UpdateUser(uow=uow, hasher=MemoryPasswordHasher(), policy=PasswordPolicy(),
-                          store=SqlTokenStore(self.factory, clock), clock=clock)
+        store = SqlTokenStore(self.factory, clock)
+        sessions = SessionIssuer(codec=JwtCodec(secret="s" * 48, issuer="inkwell", clock=clock), store=store,
+                                 clock=clock, policy=SessionPolicy())
+        return UpdateUser(uow=uow, hasher=MemoryPasswordHasher(), policy=PasswordPolicy(), store=store, clock=clock,
+                          sessions=sessions)
 
     def change_access(self) -> ChangeUserAccess:
         clock = SystemClock()

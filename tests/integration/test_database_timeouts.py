@@ -11,14 +11,13 @@ from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from adapters.sql.engine import ConnectionLost, create_engine
 from adapters.sql.reader import SqlReader
 from adapters.sql.timeouts import DatabaseTimeouts
 from application.errors import DependencyUnavailable
-from tests.services import POSTGRES_URL, require_postgres
+from tests.services import POSTGRES_URL, address, require_postgres
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
 pytestmark = pytest.mark.postgres
@@ -30,9 +29,8 @@ SLACK = 1.5  # seconds beyond a bound that a loaded machine may add before the f
 @contextmanager
 def proxied_postgres() -> Iterator[tuple[TcpProxy, str]]:
     require_postgres()
-    server = make_url(POSTGRES_URL)
-    with tcp_proxy(server.host or "127.0.0.1", server.port or 5432) as proxy:
-        yield proxy, server.set(port=proxy.port).render_as_string(hide_password=False)
+    with tcp_proxy(*address(POSTGRES_URL)) as proxy:
+        yield proxy, proxy.url(POSTGRES_URL)
 
 
 @asynccontextmanager

@@ -86,7 +86,8 @@ async def accounts(factory: SessionFactory, reader: SqlReader) -> AsyncIterator[
         register=lambda: RegisterUser(uow=uow(), hasher=hasher, policy=policy, clock=clock, sessions=sessions,
                                       limits=limits),
         log_in=lambda: LogIn(uow=uow(), hasher=hasher, sessions=sessions, limits=limits),
-        update_user=lambda: UpdateUser(uow=uow(), hasher=hasher, policy=policy, store=store, clock=clock),
+        update_user=lambda: UpdateUser(uow=uow(), hasher=hasher, policy=policy, store=store, clock=clock,
+                                       sessions=sessions),
         authenticate=Authenticate(codec=codec, store=store, principals=principals),
         refresh=RefreshSession(codec=codec, principals=principals, sessions=sessions, limits=limits, uow=uow()),
     )

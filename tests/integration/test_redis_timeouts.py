@@ -9,10 +9,9 @@ from contextlib import asynccontextmanager
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.engine import make_url
 
 from entrypoints.container.clients import redis_client
-from tests.services import REDIS_URL, require_redis
+from tests.services import REDIS_URL, address, require_redis
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
 pytestmark = pytest.mark.redis
@@ -24,10 +23,8 @@ SLACK = 1.5  # seconds beyond a bound that a loaded machine may add before the f
 @asynccontextmanager
 async def client_through_proxy() -> AsyncIterator[tuple[TcpProxy, Redis]]:
     require_redis()
-    server = make_url(REDIS_URL)
-    with tcp_proxy(server.host or "127.0.0.1", server.port or 6379) as proxy:
-        client = redis_client(server.set(port=proxy.port).render_as_string(hide_password=False),
-                              connect_timeout=CONNECT, command_timeout=COMMAND)
+    with tcp_proxy(*address(REDIS_URL)) as proxy:
+        client = redis_client(proxy.url(REDIS_URL), connect_timeout=CONNECT, command_timeout=COMMAND)
         try:
             yield proxy, client
         finally:

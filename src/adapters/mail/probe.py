@@ -1,8 +1,10 @@
 """Readiness of the mail server: it accepts a connection and greets, as the workers will need it to."""
 
+import socket
+
 import aiosmtplib
 
-from application.ports.health import DependencyProbe
+from application.ports.health import DependencyProbe, NotReady
 
 
 class SmtpProbe(DependencyProbe):
@@ -18,5 +20,19 @@ class SmtpProbe(DependencyProbe):
     async def check(self) -> None:
         client = aiosmtplib.SMTP(hostname=self._host, port=self._port, use_tls=self._ssl_tls,
                                  start_tls=self._starttls, timeout=self._timeout)
-        await client.connect()
-        await client.quit()
+        try:
+            await client.connect()
+            await client.quit()
+        except (aiosmtplib.SMTPException, OSError) as error:
+            raise NotReady(self._in_words(error)) from error
+
+    def _in_words(self, error: Exception) -> str:
+        address = f"{self._host}:{self._port}"
+        underlying = error.__cause__ or error.__context__
+        if isinstance(underlying, ConnectionRefusedError):
+            return f"SMTP: nothing listens on {address} (connection refused)"
+        if isinstance(underlying, socket.gaierror):
+            return f"SMTP: no host is named {self._host}"
+        if isinstance(error, aiosmtplib.SMTPTimeoutError | TimeoutError):
+            return f"SMTP: {address} does not answer (timeout)"
+        return f"SMTP: {error} ({address})"

@@ -3,7 +3,6 @@
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TypeVar
 
 from alembic import command
@@ -13,8 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from adapters.sql.engine import READ_ONLY, create_engine
-
-MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
+from adapters.sql.revisions import MIGRATIONS
 
 T = TypeVar("T")
 

@@ -115,7 +115,10 @@ class Container(containers.DeclarativeContainer):
     email_token_policy = providers.Singleton(
         EmailTokenPolicy, verify_email_ttl=config.verify_email_ttl, reset_password_ttl=config.reset_password_ttl
     )
-    sessions = providers.Singleton(SessionIssuer, codec=codec, store=tokens.store, clock=clock, policy=session_policy)
+    sessions = providers.Singleton(
+        SessionIssuer, codec=codec, store=tokens.store, clock=clock, policy=session_policy,
+        lasting_access_ttl=config.realworld_token_ttl,
+    )
     email_tokens = providers.Singleton(EmailTokens, codec=codec, clock=clock, policy=email_token_policy)
     links = providers.Singleton(FrontendLinks, config.frontend_url)
     job_types = providers.Singleton(
@@ -140,9 +143,10 @@ class Container(containers.DeclarativeContainer):
     log_out = providers.Factory(LogOut, store=tokens.store, uow=uow)
     log_out_everywhere = providers.Factory(LogOutEverywhere, uow=uow, store=tokens.store)
     authenticate = providers.Factory(Authenticate, codec=codec, store=tokens.store, principals=storage.principals)
-    get_current_user = providers.Factory(GetCurrentUser, accounts=storage.accounts)
+    get_current_user = providers.Factory(GetCurrentUser, accounts=storage.accounts, sessions=sessions)
     update_user = providers.Factory(
-        UpdateUser, uow=uow, hasher=hasher, policy=password_policy, store=tokens.store, clock=clock
+        UpdateUser, uow=uow, hasher=hasher, policy=password_policy, store=tokens.store, clock=clock,
+        sessions=sessions,
     )
     verify_email = providers.Factory(VerifyEmail, uow=uow, tokens=email_tokens, clock=clock)
     resend_verification = providers.Factory(ResendVerification, uow=uow, limits=rate_limits)
@@ -321,6 +325,7 @@ def container_config(settings: Settings) -> dict[str, Any]:
         "access_ttl": timedelta(seconds=settings.access_token_ttl_seconds),
         "refresh_ttl": timedelta(seconds=settings.refresh_token_ttl_seconds),
         "max_session_age": timedelta(seconds=settings.session_max_age_seconds),
+        "realworld_token_ttl": timedelta(seconds=settings.realworld_token_ttl_seconds),
         "verify_email_ttl": timedelta(seconds=settings.verify_email_token_ttl_seconds),
         "verify_email_ttl_hours": max(1, settings.verify_email_token_ttl_seconds // 3600),
         "reset_password_ttl": timedelta(seconds=settings.reset_password_token_ttl_seconds),

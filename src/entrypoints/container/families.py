@@ -32,7 +32,7 @@ from adapters.memory.queries import (
 from adapters.memory.queue import MemoryJobQueue, SleepingDoorbell
 from adapters.memory.token_store import MemoryTokenStore
 from adapters.memory.user_data import MemoryUserDataQueries
-from adapters.probes import DatabaseProbe, RedisProbe
+from adapters.probes import RedisProbe
 from adapters.queue.brokers import in_process_broker, rabbitmq_broker, redis_broker
 from adapters.queue.dramatiq_queue import DramatiqJobQueue
 from adapters.queue.probe import BrokerProbe
@@ -40,6 +40,7 @@ from adapters.rate_limiter import memory_limits_storage, redis_limits_storage, s
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.sql.doorbell import doorbell_for
 from adapters.sql.engine import connections_in_use, create_engine, create_session_factory
+from adapters.sql.probes import DatabaseProbe, SchemaProbe
 from adapters.sql.queries import (
     SqlAccountQueries,
     SqlArticleQueries,
@@ -86,18 +87,8 @@ async def _migrate(url: str) -> None:
     await upgrade_async(url)
 
 
-def _schema_is_current(url: str) -> bool:
-    from adapters.sql.migrations import is_up_to_date
-
-    return is_up_to_date(url)
-
-
 async def _nothing_to_do() -> None:
     """In-memory adapters hold no connections and have no schema."""
-
-
-def _always() -> bool:
-    return True
 
 
 async def _close_sql(engine: AsyncEngine, reader: SqlReader, doorbell: JobDoorbell) -> None:
@@ -149,9 +140,10 @@ class SqlStorage(containers.DeclarativeContainer):
         write=providers.Factory(partial, connections_in_use, engine), read=reader.provided.connections_in_use
     )
 
-    probes = providers.List(providers.Factory(DatabaseProbe, engine))
+    # One schema probe per process: it remembers what it found (see SchemaProbe).
+    schema_probe = providers.Singleton(SchemaProbe, engine)
+    probes = providers.List(providers.Factory(DatabaseProbe, engine), schema_probe)
     migrate = providers.Callable(_migrate, config.database_url)
-    schema_is_current = providers.Callable(_schema_is_current, config.database_url)
     close = providers.Callable(_close_sql, engine, reader, doorbell)
 
 
@@ -177,7 +169,6 @@ class MemoryStorage(containers.DeclarativeContainer):
 
     probes = providers.List()
     migrate = providers.Callable(_nothing_to_do)
-    schema_is_current = providers.Callable(_always)
     close = providers.Callable(_nothing_to_do)
 
 

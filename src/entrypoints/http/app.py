@@ -10,15 +10,15 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
-from entrypoints.http import errors, openapi
+from entrypoints.http import docs, error_responses, errors, openapi
 from entrypoints.http.cors import Cors
 from entrypoints.http.docs_policies import page_policies
 from entrypoints.http.metrics import HttpMetrics, RequestMetrics
-from entrypoints.http.middleware import BodySizeLimit, RequestContext
+from entrypoints.http.middleware import BodyLimits, HeadAsGet, RequestContext
 from entrypoints.http.routers import admin, articles, auth, comments, jobs, meta, profiles, service, tags, users
 from entrypoints.http.security_headers import SecurityHeaders
 from entrypoints.service_key import ServiceKey
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, settings_or_exit
 
 DESCRIPTION = """
 Inkwell is a blogging backend whose API is a superset of the
@@ -46,7 +46,7 @@ ROUTERS = (users, profiles, articles, comments, tags, auth, jobs, admin, meta)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
-    settings = settings or Settings()
+    settings = settings or settings_or_exit()  # as `uvicorn --factory` calls it: problems, not a traceback
     logs.configure(settings.log_level)
     container = container or build_container(settings)
 
@@ -74,6 +74,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         # FastAPI's built-in OpenTelemetry asks on every request whether a provider has been set up;
         # Inkwell exports no traces, so the question is not asked.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # Served by `docs.install`, from assets in the package rather than a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.container = container
     app.state.service_key = ServiceKey(settings.service_api_key)
@@ -82,15 +85,19 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     for router in ROUTERS:
         app.include_router(router.router)
     app.include_router(service.router)
+    docs.install(app)
     errors.install(app)
-    openapi.install(app, [router.router for router in ROUTERS])
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    openapi.install(app, [router.router for router in ROUTERS],
+                    refuse_common_passwords=settings.password_refuse_common)
+    error_responses.install(app, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             Cors,
             allow_origins=settings.cors_origins,
             allow_credentials=True,
-            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )

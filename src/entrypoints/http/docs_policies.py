@@ -1,9 +1,6 @@
 """Content-Security-Policies for the documentation pages (Swagger UI at /docs, ReDoc at /redoc), built
-from the pages themselves: each may load exactly the scripts, stylesheets and icons it names, run its
-own inline script (by hash) and nothing else.
-
-The pages are rendered here the way FastAPI renders them, without a root path: `inkwell serve` mounts
-the app at the root.
+from the pages themselves: each may load exactly the scripts, stylesheets and icons it names (all served
+from this origin), run its own inline script (by hash) and nothing else.
 """
 
 import base64
@@ -12,38 +9,24 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 
+from entrypoints.http import docs
 from entrypoints.http.security_headers import API_POLICY
 
 _FRAME = ("default-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'")
 # Both UIs style their elements inline as they render, show images from data: URLs in their own CSS,
 # and fetch the OpenAPI document (and, in Swagger UI, the calls it tries out) from this origin.
 _RENDERED = {"style-src": ["'unsafe-inline'"], "img-src": ["data:"], "connect-src": ["'self'"]}
-# ReDoc's stylesheet from Google Fonts loads the fonts themselves from another host, and its search
-# runs in a worker built from a blob: URL.
-_REDOC = {**_RENDERED, "font-src": ["https://fonts.gstatic.com"], "worker-src": ["blob:"]}
+# ReDoc's search runs in a worker built from a blob: URL.
+_REDOC = {**_RENDERED, "worker-src": ["blob:"]}
+_WHILE_RENDERING = {docs.SWAGGER_UI_URL: _RENDERED, docs.OAUTH2_REDIRECT_URL: {}, docs.REDOC_URL: _REDOC}
 
 
 def page_policies(app: FastAPI) -> dict[str, str]:
     """Path → policy for each documentation path `app` serves; the OpenAPI document is JSON like the API."""
-    policies: dict[str, str] = {}
-    if not app.openapi_url:
-        return policies
-    policies[app.openapi_url] = API_POLICY
-    if app.docs_url:
-        swagger = get_swagger_ui_html(
-            openapi_url=app.openapi_url, title=f"{app.title} - Swagger UI",
-            oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url, init_oauth=app.swagger_ui_init_oauth,
-            swagger_ui_parameters=app.swagger_ui_parameters,
-        )
-        policies[app.docs_url] = policy_for(bytes(swagger.body).decode(), _RENDERED)
-        if app.swagger_ui_oauth2_redirect_url:
-            redirect = bytes(get_swagger_ui_oauth2_redirect_html().body).decode()
-            policies[app.swagger_ui_oauth2_redirect_url] = policy_for(redirect, {})
-    if app.redoc_url:
-        redoc = get_redoc_html(openapi_url=app.openapi_url, title=f"{app.title} - ReDoc")
-        policies[app.redoc_url] = policy_for(bytes(redoc.body).decode(), _REDOC)
+    policies = {app.openapi_url: API_POLICY} if app.openapi_url else {}
+    for path, page in docs.pages(app).items():
+        policies[path] = policy_for(page, _WHILE_RENDERING[path])
     return policies
 
 

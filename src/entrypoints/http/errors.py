@@ -6,7 +6,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from application.errors import DependencyUnavailable, Overloaded
 from domain.errors import (
@@ -19,7 +21,7 @@ from domain.errors import (
     RateLimited,
     Unauthenticated,
 )
-from entrypoints.http import metrics
+from entrypoints.http import metrics, request_bodies
 
 log = logging.getLogger("inkwell.http")
 security_log = logging.getLogger("inkwell.security")
@@ -72,27 +74,77 @@ def _log_refusal(request: Request, error: Forbidden) -> None:
 
 async def validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
+    # A body in another media type never validates (FastAPI hands the model raw bytes, or an empty form):
+    # say what to send rather than what failed to validate.
+    if (kind := request_bodies.sent_in_wrong_media_type(request)) is not None:
+        return JSONResponse(error_body("content-type", f"must be {kind.value}"), status_code=415)
+    problems = error.errors()
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        return JSONResponse(error_body("body", request_bodies.NOT_JSON), status_code=400)
     errors: dict[str, list[str]] = {}
-    for problem in error.errors():
+    for problem in problems:
         location = [str(part) for part in problem.get("loc", ()) if not isinstance(part, int)]
         field = location[-1] if location and location[-1] not in ("body", "query", "path") else "body"
-        kind = problem.get("type", "")
-        if kind == "missing":
+        kind_of_problem = problem.get("type", "")
+        if kind_of_problem == "missing":
             message = "can't be blank"
-        elif kind == "json_invalid":
-            field, message = "body", "is not valid JSON"
+        elif kind_of_problem in _NOT_AN_OBJECT:
+            message = request_bodies.NOT_AN_OBJECT
         else:
             message = str(problem.get("msg", "is invalid")).removeprefix("Value error, ")
         errors.setdefault(field, []).append(message)
     return JSONResponse({"errors": errors}, status_code=422)
 
 
+# pydantic's words for "an object was expected", which would name Python's types to a JSON client.
+_NOT_AN_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
+
+
 async def http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    messages = {404: "not found", 405: "method not allowed", 413: "is too large"}
-    message = messages.get(error.status_code, str(error.detail).lower())
-    field = "body" if error.status_code == 413 else "request"
-    return JSONResponse(error_body(field, message), status_code=error.status_code, headers=error.headers)
+    status, headers = error.status_code, dict(error.headers or {})
+    if status == 405:
+        raised = [method.strip() for method in headers.get("Allow", "").split(",") if method.strip()]
+        allowed = served_methods(request) or raised
+        headers["Allow"] = ", ".join(allowed)
+        return JSONResponse(error_body("method", f"is not allowed: use {', '.join(allowed)}"),
+                            status_code=405, headers=headers)
+    if status == 400 and (kind := request_bodies.body_kind(request)) is not None:
+        # FastAPI's answer to any failure while reading a body: bytes that are not UTF-8, a broken multipart form.
+        message = request_bodies.NOT_JSON if kind is request_bodies.BodyKind.JSON else request_bodies.NOT_A_FORM
+        return JSONResponse(error_body("body", message), status_code=400, headers=headers)
+    messages = {404: "not found", 413: "is too large"}
+    message = messages.get(status, str(error.detail).lower())
+    field = "body" if status == 413 else "request"
+    return JSONResponse(error_body(field, message), status_code=status, headers=headers)
+
+
+_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def served_methods(request: Request) -> list[str]:
+    """The methods served at the request's path. Starlette's 405 names only those of the first route whose
+    path matched, while `/api/articles/{slug}`, say, is served by three.
+
+    As in OpenAPI, a path without parameters comes before a template that also matches it: `/api/articles/feed`
+    is GET only, though `/api/articles/{slug}` would take a PUT there. The routes are read the way FastAPI
+    reads them for the document, so the two cannot disagree. A mount (the docs' assets) answers its own."""
+    probe = {"type": "http", "method": request.method, "path": request.scope["path"],
+             "root_path": request.scope.get("root_path", ""), "headers": [], "query_string": b""}
+    matching = [route for route in iter_route_contexts(request.app.routes)
+                if not isinstance(route.original_route, Mount) and route.matches(dict(probe))[0] is not Match.NONE]
+    if not matching:
+        return []
+    fewest = min(_parameters(route.path_format) for route in matching)
+    served = {method for route in matching if _parameters(route.path_format) == fewest
+              for method in route.methods or ()}
+    if "GET" in served:
+        served.add("HEAD")  # served as GET by `middleware.HeadAsGet`
+    return sorted(served, key=lambda method: _ORDER.index(method) if method in _ORDER else len(_ORDER))
+
+
+def _parameters(path_format: str | None) -> int:
+    return (path_format or "").count("{")
 
 
 async def dependency_down(request: Request, error: Exception) -> JSONResponse:

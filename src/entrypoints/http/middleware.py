@@ -1,17 +1,19 @@
-"""ASGI middleware: request id, access log, the answer to unhandled errors, and a cap on request body size."""
+"""ASGI middleware: request id, access log, the answer to unhandled errors, limits on request bodies, and
+HEAD served as GET."""
 
 import json
 import logging
 import re
 import time
 import uuid
-from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.tracing import current_client_address, current_request_id
-from entrypoints.http.errors import unexpected_error
+from entrypoints.http.errors import error_body, unexpected_error
+from entrypoints.http.request_bodies import MAX_JSON_DEPTH, TOO_DEEP, is_json, nests_deeper_than
 
 access_log = logging.getLogger("inkwell.access")
 
@@ -75,61 +77,102 @@ class RequestContext:
             )
 
 
-class BodySizeLimit:
-    """Refuses bodies over `max_bytes` with 413, by Content-Length or while streaming (a chunked body
-    declares no length)."""
+class HeadAsGet:
+    """Answers HEAD as the GET of the same resource would be answered, without its body, as HTTP asks of
+    every resource that serves GET: FastAPI's routes serve only the methods they declare.
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    The server keeps reading the method from its own scope (uvicorn sends no body for HEAD by it), so the
+    app gets a copy; what the router writes into that copy (the route, for metrics) is handed back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        as_get = {**scope, "method": "GET"}
+        try:
+            await self.app(as_get, receive, without_body)
+        finally:
+            scope.update((key, value) for key, value in as_get.items() if key != "method")
+
+
+class BodyLimits:
+    """Refuses a body over `max_bytes` with 413, by Content-Length or while streaming (a chunked body
+    declares no length), and a JSON body nested deeper than `max_json_depth` with 400.
+
+    Both are judged as the route reads the body, so a request whose route reads none is never refused for
+    its depth, and nothing is parsed twice: JSON depth is counted on the bytes."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_json_depth: int = MAX_JSON_DEPTH) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_json_depth = max_json_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _too_large(send)
+            await _refuse(send, 413, "is too large")
             return
+        json_body = is_json(headers.get("content-type"))
+        chunks: list[bytes] = []
         received = 0
-        exceeded = started = replaced = False
+        refusal: tuple[int, str] | None = None
+        started = replaced = False
 
-        async def counting_receive() -> Message:
-            nonlocal received, exceeded
+        async def checking_receive() -> Message:
+            nonlocal received, refusal
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    exceeded = True
-                    raise _BodyTooLarge
+            if message["type"] != "http.request":
+                return message
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                refusal = (413, "is too large")
+                raise _BodyRefused
+            if json_body:
+                chunks.append(chunk)
+                if not message.get("more_body", False) and nests_deeper_than(b"".join(chunks), self.max_json_depth):
+                    refusal = (400, TOO_DEEP)
+                    raise _BodyRefused
             return message
 
         async def answering_send(message: Message) -> None:
             nonlocal started, replaced
-            if exceeded and not started:
+            if refusal is not None and not started:
                 # Whoever was reading may have caught the error and answered in its own words (FastAPI turns
-                # any failure while reading a body into a 400): the answer to an oversized body is 413.
+                # any failure while reading a body into a 400): the answer is the refusal.
                 started = replaced = True
-                await _too_large(send)
+                await _refuse(send, *refusal)
             if replaced:
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, answering_send)
-        except _BodyTooLarge:
-            if not started:
-                await _too_large(send)
+            await self.app(scope, checking_receive, answering_send)
+        except _BodyRefused:
+            if not started and refusal is not None:
+                await _refuse(send, *refusal)
 
 
-class _BodyTooLarge(Exception):
+class _BodyRefused(Exception):
     pass
 
 
-async def _too_large(send: Send) -> None:
-    body: dict[str, Any] = {"errors": {"body": ["is too large"]}}
-    payload = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": 413,
+async def _refuse(send: Send, status: int, message: str) -> None:
+    payload = json.dumps(error_body("body", message), separators=(",", ":")).encode()
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
     await send({"type": "http.response.body", "body": payload})

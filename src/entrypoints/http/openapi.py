@@ -12,7 +12,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from entrypoints.http import links
 from entrypoints.http.auth import current_actor, optional_actor
+from entrypoints.http.schemas import rules
 
 SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     # Swagger's Authorize button: the OAuth2 password form against `/api/auth/token`.
@@ -28,9 +30,10 @@ SIGNED_IN: Requirement = [{"OAuth2Password": []}, {"TokenHeader": []}]
 SIGNED_IN_OR_ANONYMOUS: Requirement = [*SIGNED_IN, {}]
 
 
-def install(app: FastAPI, routers: Iterable[APIRouter]) -> None:
+def install(app: FastAPI, routers: Iterable[APIRouter], *, refuse_common_passwords: bool = True) -> None:
     """Make `app.openapi()` declare the schemes and the security requirement of each operation of
-    `routers` (included in `app` without a further prefix)."""
+    `routers` (included in `app` without a further prefix), the links between operations, and the
+    password policy as configured."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -45,9 +48,22 @@ def install(app: FastAPI, routers: Iterable[APIRouter]) -> None:
                     continue
                 for method in route.methods or ():
                     schema["paths"][route.path_format][method.lower()]["security"] = requirement
+            links.declare(schema)
+            _forms_also_multipart(schema)
+            rules.restate_password_policy(schema, refuse_common=refuse_common_passwords)
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _forms_also_multipart(document: dict[str, Any]) -> None:
+    """A form body (the OAuth2 password form) is read in either encoding, as FastAPI's form parsing does;
+    the document says so beside the URL-encoded one it lists."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/x-www-form-urlencoded" in content:
+                content.setdefault("multipart/form-data", content["application/x-www-form-urlencoded"])
 
 
 def _requirement(dependant: Dependant) -> Requirement | None:

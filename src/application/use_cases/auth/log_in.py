@@ -6,7 +6,7 @@ from application.errors import InvalidCredentials
 from application.ports.persistence import UnitOfWork
 from application.ports.security import PasswordHasher
 from application.rate_limits import RateLimits
-from application.sessions import SessionIssuer
+from application.sessions import AccessTerm, SessionIssuer
 from application.use_cases.auth.register import SignedIn
 from domain.audit import AuditAction, AuditEvent
 from domain.errors import InvalidValue
@@ -15,7 +15,8 @@ from domain.users import Email
 
 class LogIn:
     """Unknown email, wrong password and inactive account all raise InvalidCredentials,
-    after exactly one password verification, so neither answer nor timing tells them apart."""
+    after exactly one password verification, so neither answer nor timing tells them apart.
+    `access` says how long the session's first access token lives."""
 
     def __init__(
         self, *, uow: UnitOfWork, hasher: PasswordHasher, sessions: SessionIssuer, limits: RateLimits
@@ -25,7 +26,7 @@ class LogIn:
         self._sessions = sessions
         self._limits = limits
 
-    async def __call__(self, *, email: str, password: str) -> SignedIn:
+    async def __call__(self, *, email: str, password: str, access: AccessTerm = AccessTerm.SHORT) -> SignedIn:
         if not email.strip():
             raise InvalidValue("can't be blank", field="email")
         if not password:
@@ -48,7 +49,7 @@ class LogIn:
             raise InvalidCredentials()
         signed_in = SignedIn(
             account=account_view(user, profile),
-            tokens=await self._sessions.open(user.id, credentials_version=user.credentials_version)
+            tokens=await self._sessions.open(user.id, credentials_version=user.credentials_version, access=access),
         )
         await record_alone(self._uow, AuditEvent(
             action=AuditAction.LOGIN_SUCCEEDED, actor_id=user.id, target_id=user.id, target=user.username.value,

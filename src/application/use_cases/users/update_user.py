@@ -10,7 +10,8 @@ from application.ports.clock import Clock
 from application.ports.persistence import UnitOfWork
 from application.ports.security import PasswordHasher
 from application.ports.tokens import TokenStore
-from application.views import AccountView
+from application.sessions import SessionIssuer
+from application.use_cases.users.shared import CurrentUser, with_renewed_token
 from domain.audit import AuditAction, AuditEvent
 from domain.errors import Conflict
 from domain.passwords import PasswordPolicy
@@ -36,19 +37,22 @@ class AccountChanges:
 
 
 class UpdateUser:
-    """A new password ends every other session of the user; the caller's stays usable.
-    Raises InvalidValue for a bad value and Conflict for a taken email or username."""
+    """A new password ends every other session of the user; the caller's stays usable, and the account
+    comes back with a new LASTING access token of it. Raises InvalidValue for a bad value and Conflict
+    for a taken email or username."""
 
     def __init__(
-        self, *, uow: UnitOfWork, hasher: PasswordHasher, policy: PasswordPolicy, store: TokenStore, clock: Clock
+        self, *, uow: UnitOfWork, hasher: PasswordHasher, policy: PasswordPolicy, store: TokenStore, clock: Clock,
+        sessions: SessionIssuer,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._policy = policy
         self._store = store
         self._clock = clock
+        self._sessions = sessions
 
-    async def __call__(self, actor: Actor, changes: AccountChanges) -> AccountView:
+    async def __call__(self, actor: Actor, changes: AccountChanges) -> CurrentUser:
         email = Email(changes.email) if changes.email is not KEEP else None
         username = Username(changes.username) if changes.username is not KEEP else None
         password_hash = None
@@ -83,4 +87,4 @@ class UpdateUser:
             await uow.commit()
         if password_hash is not None:
             await self._store.end_all_sessions(actor.user_id, keep=actor.access.session_id)
-        return account_view(user, profile)
+        return with_renewed_token(self._sessions, actor, account_view(user, profile))

@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 @router.post("/token", response_model=TokenResponse, summary="Log in with the OAuth2 password form",
              description="`username` is the account's email. Used by Swagger's Authorize button.",
-             responses=responses(401, 422, 503))
+             responses=responses(401, 422, 429, 503))
 async def token(
     form: Annotated[PasswordGrantForm, Form()],
     log_in: Annotated[LogIn, provided(Container.log_in)],
@@ -41,7 +41,7 @@ async def token(
 
 @router.post("/refresh", response_model=TokenResponse, summary="Rotate a refresh token",
              description="The presented refresh token is spent. Presenting a spent one ends its whole session.",
-             responses=responses(401, 422, 503))
+             responses=responses(401, 422, 429, 503))
 async def refresh(
     body: RefreshRequest, refresh_session: Annotated[RefreshSession, provided(Container.refresh_session)]
 ) -> TokenResponse:
@@ -79,7 +79,8 @@ async def verify_email(
 
 @router.post("/verify-email/resend", status_code=status.HTTP_202_ACCEPTED, response_class=Response,
              summary="Send another verification mail",
-             description="Answers 409 when the address is verified already.", responses=responses(401, 409, 503))
+             description="Answers 409 when the address is verified already.",
+             responses=responses(401, 409, 429, 503))
 async def resend_verification(
     actor: CurrentActor,
     resend: Annotated[ResendVerification, provided(Container.resend_verification)],
@@ -92,7 +93,7 @@ async def resend_verification(
              summary="Ask for a password reset mail",
              description="Always 202, whether or not the address belongs to an account, and in the same time: "
                          "a job looks the address up and mails a reset link if it does.",
-             responses=responses(422, 503))
+             responses=responses(422, 429, 503))
 async def forgot_password(
     body: ForgotPasswordRequest,
     forgot_password: Annotated[ForgotPassword, provided(Container.forgot_password)],

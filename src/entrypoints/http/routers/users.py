@@ -1,9 +1,14 @@
-"""RealWorld's user endpoints: register, log in, read and update the current user."""
+"""RealWorld's user endpoints: register, log in, read and update the current user.
+
+The token in each user object is a LASTING access token (REALWORLD_TOKEN_TTL_SECONDS): RealWorld frontends
+keep it and never refresh. Clients that refresh use /api/auth/token and get short access tokens.
+"""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
+from application.sessions import AccessTerm
 from application.use_cases.auth.log_in import LogIn
 from application.use_cases.auth.register import RegisterUser
 from application.use_cases.exports.request_export import RequestExport
@@ -20,51 +25,56 @@ router = APIRouter(prefix="/api", tags=["users"])
 
 # For these fields null means "blank" (refused); for bio and image it means "clear".
 _REQUIRED_WHEN_SENT = {"email", "username", "password"}
+_SIGNED_IN = ("`token` is a long-lived access token of a new session (see `REALWORLD_TOKEN_TTL_SECONDS`), for "
+              "clients that never refresh; log-out ends it. Clients that refresh use `/api/auth/token`.")
+_RENEWED = ("`token` is a new long-lived access token of the caller's session, however the caller signed in: "
+            "keep it in place of the one sent.")
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserResponse,
-             summary="Register", responses=responses(409, 422, 503))
+             summary="Register", description=_SIGNED_IN, responses=responses(409, 422, 429, 503))
 async def register(
     body: NewUserRequest, register_user: Annotated[RegisterUser, provided(Container.register_user)]
 ) -> UserResponse:
-    signed_in = await register_user(email=body.user.email, username=body.user.username, password=body.user.password)
+    signed_in = await register_user(
+        email=body.user.email, username=body.user.username, password=body.user.password, access=AccessTerm.LASTING
+    )
     tokens = signed_in.tokens
     return UserResponse(user=User.of(signed_in.account, token=tokens.access_token, refresh_token=tokens.refresh_token))
 
 
-@router.post("/users/login", response_model=UserResponse, summary="Log in", responses=responses(401, 422, 503))
+@router.post("/users/login", response_model=UserResponse, summary="Log in", description=_SIGNED_IN,
+             responses=responses(401, 422, 429, 503))
 async def log_in(body: LoginUserRequest, log_in: Annotated[LogIn, provided(Container.log_in)]) -> UserResponse:
-    signed_in = await log_in(email=body.user.email, password=body.user.password)
+    signed_in = await log_in(email=body.user.email, password=body.user.password, access=AccessTerm.LASTING)
     tokens = signed_in.tokens
     return UserResponse(user=User.of(signed_in.account, token=tokens.access_token, refresh_token=tokens.refresh_token))
 
 
 @router.get("/user", response_model=UserResponse, response_model_exclude_none=False, summary="Current user",
-            responses=responses(401, 503))
+            description=_RENEWED, responses=responses(401, 503))
 async def current_user(
-    actor: CurrentActor,
-    request: Request,
-    get_current_user: Annotated[GetCurrentUser, provided(Container.get_current_user)],
+    actor: CurrentActor, get_current_user: Annotated[GetCurrentUser, provided(Container.get_current_user)]
 ) -> UserResponse:
-    account = await get_current_user(actor)
-    return UserResponse(user=User.of(account, token=request.state.token))
+    found = await get_current_user(actor)
+    return UserResponse(user=User.of(found.account, token=found.token))
 
 
 @router.put("/user", response_model=UserResponse, summary="Update current user",
-            description="A new password ends every other session of the user; this one stays signed in.",
+            description="A new password ends every other session of the user; this one stays signed in. "
+                        + _RENEWED,
             responses=responses(401, 409, 422, 503))
 async def update_user(
     body: UpdateUserRequest,
     actor: CurrentActor,
-    request: Request,
     update_user: Annotated[UpdateUser, provided(Container.update_user)],
 ) -> UserResponse:
     sent = {name: getattr(body.user, name) for name in body.user.model_fields_set}
     changes = AccountChanges(**{
         name: ("" if value is None and name in _REQUIRED_WHEN_SENT else value) for name, value in sent.items()
     })
-    account = await update_user(actor, changes)
-    return UserResponse(user=User.of(account, token=request.state.token))
+    updated = await update_user(actor, changes)
+    return UserResponse(user=User.of(updated.account, token=updated.token))
 
 
 @router.post("/user/export", status_code=status.HTTP_202_ACCEPTED, response_model=JobResponse,

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, field_validator
 
 from application.use_cases.articles.update_article import ArticleChanges
 from application.views import ArticleSummary, ArticleView, CommentView
@@ -15,6 +15,7 @@ from domain.articles import (
     TAGS_PER_ARTICLE,
     TITLE_MAX_LENGTH,
 )
+from entrypoints.http.schemas import rules
 from entrypoints.http.schemas.users import Profile
 
 
@@ -24,7 +25,15 @@ def _timestamp(moment: datetime) -> str:
 
 
 Timestamp = Annotated[datetime, PlainSerializer(_timestamp, return_type=str)]
-TagList = Annotated[list[Annotated[str, Field(max_length=TAG_MAX_LENGTH)]], Field(max_length=TAGS_PER_ARTICLE)]
+# Tags are trimmed and lower-cased; blank ones are dropped, so only NUL and the length are refused.
+Tag = Annotated[str, rules.text(TAG_MAX_LENGTH), Field(max_length=TAG_MAX_LENGTH)]
+TagList = Annotated[list[Tag], Field(max_length=TAGS_PER_ARTICLE)]
+
+# A tag list may be left out, but not sent as null (that would read as "remove every tag" by mistake).
+NOT_NULL_TAGS: dict[str, Any] = {
+    "type": "array", "maxItems": TAGS_PER_ARTICLE,
+    "items": {"type": "string", "pattern": rules.NO_NUL, "maxLength": TAG_MAX_LENGTH},
+}
 
 ARTICLE_EXAMPLE: dict[str, Any] = {
     "slug": "how-to-train-your-dragon-x7k2qp",
@@ -45,9 +54,9 @@ class NewArticle(BaseModel):
         "title": "How to train your dragon", "description": "Ever wonder how?", "body": "You have to believe",
         "tagList": ["reactjs", "angularjs", "dragons"],
     }})
-    title: str = Field(max_length=TITLE_MAX_LENGTH)
-    description: str = Field(max_length=DESCRIPTION_MAX_LENGTH)
-    body: str = Field(max_length=BODY_MAX_LENGTH)
+    title: Annotated[str, rules.not_blank(TITLE_MAX_LENGTH)] = Field(max_length=TITLE_MAX_LENGTH)
+    description: Annotated[str, rules.not_blank(DESCRIPTION_MAX_LENGTH)] = Field(max_length=DESCRIPTION_MAX_LENGTH)
+    body: Annotated[str, rules.not_blank(BODY_MAX_LENGTH)] = Field(max_length=BODY_MAX_LENGTH)
     tagList: TagList | None = None
 
 
@@ -56,13 +65,14 @@ class NewArticleRequest(BaseModel):
 
 
 class ArticleChangesBody(BaseModel):
-    """Only the fields sent change. `tagList: []` removes every tag; `tagList: null` is refused."""
+    """Only the fields sent change. `tagList: []` removes every tag; null is refused for every field."""
 
     model_config = ConfigDict(json_schema_extra={"example": {"body": "With two hands", "tagList": ["dragons"]}})
-    title: str | None = Field(default=None, max_length=TITLE_MAX_LENGTH)
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
-    body: str | None = Field(default=None, max_length=BODY_MAX_LENGTH)
-    tagList: TagList | None = None
+    title: Annotated[str | None, rules.not_blank(TITLE_MAX_LENGTH)] = Field(default=None, max_length=TITLE_MAX_LENGTH)
+    description: Annotated[str | None, rules.not_blank(DESCRIPTION_MAX_LENGTH)] = Field(
+        default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    body: Annotated[str | None, rules.not_blank(BODY_MAX_LENGTH)] = Field(default=None, max_length=BODY_MAX_LENGTH)
+    tagList: Annotated[TagList | None, WithJsonSchema(NOT_NULL_TAGS)] = None
 
     @field_validator("tagList")
     @classmethod
@@ -130,7 +140,7 @@ class ArticleListResponse(BaseModel):
 
 class NewComment(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {"body": "Thank you so much!"}})
-    body: str = Field(max_length=COMMENT_MAX_LENGTH)
+    body: Annotated[str, rules.not_blank(COMMENT_MAX_LENGTH)] = Field(max_length=COMMENT_MAX_LENGTH)
 
 
 class NewCommentRequest(BaseModel):

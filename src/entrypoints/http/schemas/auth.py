@@ -1,10 +1,13 @@
 """Bodies of the session endpoints and of address verification and password reset."""
 
+from typing import Annotated, Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from application.sessions import TokenPair
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.users import EMAIL_MAX_LENGTH
+from entrypoints.http.schemas import rules
 
 TOKEN_MAX = 4096
 OAUTH2_EXTRA_MAX = 256  # scope, client_id, client_secret: read by nothing, bounded all the same
@@ -14,9 +17,10 @@ class PasswordGrantForm(BaseModel):
     """The OAuth2 password form (RFC 6749 §4.3), bounded like the JSON log-in: a field too long is a 422
     before any password is hashed."""
 
-    grant_type: str | None = Field(default=None, pattern="^password$")
-    username: str = Field(max_length=EMAIL_MAX_LENGTH, description="The account's email.")
-    password: str = Field(max_length=PASSWORD_MAX, json_schema_extra={"format": "password"})
+    grant_type: Literal["password"] | None = None
+    username: Annotated[str, rules.given_email(description="The account's email.")] = Field(
+        max_length=EMAIL_MAX_LENGTH)
+    password: Annotated[str, rules.given_password()] = Field(max_length=PASSWORD_MAX)
     scope: str = Field(default="", max_length=OAUTH2_EXTRA_MAX)
     client_id: str | None = Field(default=None, max_length=OAUTH2_EXTRA_MAX)
     client_secret: str | None = Field(default=None, max_length=OAUTH2_EXTRA_MAX,
@@ -51,10 +55,10 @@ class VerifyEmailRequest(BaseModel):
 
 class ForgotPasswordRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {"email": "jake@jake.jake"}})
-    email: str = Field(max_length=EMAIL_MAX_LENGTH)
+    email: Annotated[str, rules.email()] = Field(max_length=EMAIL_MAX_LENGTH)
 
 
 class ResetPasswordRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {"token": "eyJ...", "password": "a new passphrase"}})
     token: str = Field(max_length=TOKEN_MAX, description="The token from the link in the reset mail.")
-    password: str = Field(max_length=PASSWORD_MAX)
+    password: Annotated[str, rules.new_password_schema()] = Field(max_length=PASSWORD_MAX)

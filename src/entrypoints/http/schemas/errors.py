@@ -1,13 +1,15 @@
 """The error model, documented once and referenced from every route's responses."""
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 # For path and query strings, which reach SQL before any domain rule sees them (PostgreSQL refuses U+0000).
 NO_NUL = r"^[^\x00]*$"
 
 
 class ErrorResponse(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"example": {"errors": {"email": ["has already been taken"]}}})
+    """Every error: each field (or subject) that is wrong, with what is wrong with it. Each response in the
+    document shows an example typical of its status."""
+
     errors: dict[str, list[str]]
 
 

@@ -1,11 +1,14 @@
 """Request and response bodies of the user and profile endpoints, in RealWorld's envelopes."""
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from application.views import AccountView, ProfileView
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.profiles import BIO_MAX_LENGTH, IMAGE_MAX_LENGTH
 from domain.users import EMAIL_MAX_LENGTH
+from entrypoints.http.schemas import rules
 
 USERNAME_MAX = 64
 
@@ -14,9 +17,9 @@ class NewUser(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={"example": {"username": "jake", "email": "jake@jake.jake", "password": "jakejake"}}
     )
-    username: str = Field(max_length=USERNAME_MAX)
-    email: str = Field(max_length=EMAIL_MAX_LENGTH)
-    password: str = Field(max_length=PASSWORD_MAX)
+    username: Annotated[str, rules.username()] = Field(max_length=USERNAME_MAX)
+    email: Annotated[str, rules.email()] = Field(max_length=EMAIL_MAX_LENGTH)
+    password: Annotated[str, rules.new_password_schema()] = Field(max_length=PASSWORD_MAX)
 
 
 class NewUserRequest(BaseModel):
@@ -25,8 +28,8 @@ class NewUserRequest(BaseModel):
 
 class LoginUser(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {"email": "jake@jake.jake", "password": "jakejake"}})
-    email: str = Field(max_length=EMAIL_MAX_LENGTH)
-    password: str = Field(max_length=PASSWORD_MAX)
+    email: Annotated[str, rules.given_email()] = Field(max_length=EMAIL_MAX_LENGTH)
+    password: Annotated[str, rules.given_password()] = Field(max_length=PASSWORD_MAX)
 
 
 class LoginUserRequest(BaseModel):
@@ -34,14 +37,16 @@ class LoginUserRequest(BaseModel):
 
 
 class UserChanges(BaseModel):
-    """Every field is optional; `bio` and `image` may be null or "" to clear them."""
+    """Every field is optional, and only `bio` and `image` may be null (or "") to clear them. A null sent
+    for another field is refused as blank."""
 
     model_config = ConfigDict(json_schema_extra={"example": {"bio": "I like to skateboard", "image": None}})
-    email: str | None = Field(default=None, max_length=EMAIL_MAX_LENGTH)
-    username: str | None = Field(default=None, max_length=USERNAME_MAX)
-    password: str | None = Field(default=None, max_length=PASSWORD_MAX)
-    bio: str | None = Field(default=None, max_length=BIO_MAX_LENGTH)
-    image: str | None = Field(default=None, max_length=IMAGE_MAX_LENGTH)
+    email: Annotated[str | None, rules.email()] = Field(default=None, max_length=EMAIL_MAX_LENGTH)
+    username: Annotated[str | None, rules.username()] = Field(default=None, max_length=USERNAME_MAX)
+    password: Annotated[str | None, rules.new_password_schema()] = Field(default=None, max_length=PASSWORD_MAX)
+    bio: Annotated[str | None, rules.text(BIO_MAX_LENGTH, nullable=True)] = Field(
+        default=None, max_length=BIO_MAX_LENGTH)
+    image: Annotated[str | None, rules.image(IMAGE_MAX_LENGTH)] = Field(default=None, max_length=IMAGE_MAX_LENGTH)
 
 
 class UpdateUserRequest(BaseModel):
@@ -56,7 +61,8 @@ class User(BaseModel):
         }
     )
     email: str
-    token: str
+    token: str = Field(description="Access token of the session, sent as `Authorization: Token …`; long-lived "
+                                   "(REALWORLD_TOKEN_TTL_SECONDS), as RealWorld clients never refresh it.")
     username: str
     bio: str | None
     image: str | None

@@ -53,7 +53,7 @@ async def test_the_token_verifies_the_address(app: App, jake: SignedIn, token: s
     await verify_email(app)(token=token)
     user = await stored_user(app, jake.account.user_id)
     assert user.email_verified_at == app.clock.now()
-    assert (await app.get_current_user()(await an_actor(app, jake.tokens.access_token))).email_verified
+    assert (await app.get_current_user()(await an_actor(app, jake.tokens.access_token))).account.email_verified
 
 
 async def test_the_token_works_once(app: App, token: str) -> None:

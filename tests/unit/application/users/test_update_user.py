@@ -10,8 +10,9 @@ from application.jobs.catalog import SendPasswordChangedMail, SendVerificationMa
 from application.use_cases.auth.register import SignedIn
 from application.use_cases.users.update_user import AccountChanges
 from domain.errors import Conflict, InvalidValue
+from domain.sessions import TokenKind
 from domain.users import Email, Username
-from tests.builders import PASSWORD, App, a_user, an_actor, change_user, forget_user, jobs_of, stored_user
+from tests.builders import PASSWORD, App, a_user, an_actor, change_user, days, forget_user, jobs_of, stored_user
 
 NEW_PASSWORD = "a brand new secret"
 
@@ -23,14 +24,14 @@ async def actor(app: App, jake: SignedIn) -> Actor:
 
 async def test_nothing_sent_changes_nothing(app: App, jake: SignedIn, actor: Actor) -> None:
     before = await stored_user(app, jake.account.user_id)
-    assert await app.update_user()(actor, AccountChanges()) == jake.account
+    assert (await app.update_user()(actor, AccountChanges())).account == jake.account
     after = await stored_user(app, jake.account.user_id)
     assert (after.email, after.username, after.password_hash) == (before.email, before.username, before.password_hash)
 
 
 async def test_changes_the_email(app: App, jake: SignedIn, actor: Actor) -> None:
     await change_user(app, jake.account.user_id, lambda user: setattr(user, "email_verified_at", app.clock.now()))
-    account = await app.update_user()(actor, AccountChanges(email="Jacob@Example.com"))
+    account = (await app.update_user()(actor, AccountChanges(email="Jacob@Example.com"))).account
     assert account.email == "jacob@example.com"
     assert not account.email_verified
     user = await stored_user(app, jake.account.user_id)
@@ -49,7 +50,7 @@ async def test_the_new_email_logs_in_and_the_old_one_does_not(app: App, actor: A
 
 
 async def test_the_same_email_in_another_case_is_no_change(app: App, jake: SignedIn, actor: Actor) -> None:
-    account = await app.update_user()(actor, AccountChanges(email="JAKE@EXAMPLE.COM"))
+    account = (await app.update_user()(actor, AccountChanges(email="JAKE@EXAMPLE.COM"))).account
     assert account.email == "jake@example.com"
     assert len(jobs_of(app, SendVerificationMail.TYPE)) == 1  # registration's, no other
 
@@ -74,14 +75,14 @@ async def test_an_update_queues_only_the_jobs_of_its_own_changes(app: App, jake:
 
 
 async def test_changes_the_username(app: App, jake: SignedIn, actor: Actor) -> None:
-    account = await app.update_user()(actor, AccountChanges(username="Jacob"))
+    account = (await app.update_user()(actor, AccountChanges(username="Jacob"))).account
     assert account.username == "Jacob"
     assert (await app.get_profile()(None, username="jacob")).username == "Jacob"
     assert (await stored_user(app, jake.account.user_id)).username == Username("Jacob")
 
 
 async def test_the_own_username_may_change_case(app: App, actor: Actor) -> None:
-    assert (await app.update_user()(actor, AccountChanges(username="JAKE"))).username == "JAKE"
+    assert (await app.update_user()(actor, AccountChanges(username="JAKE"))).account.username == "JAKE"
 
 
 @pytest.mark.parametrize("username", ["jane", "JANE"])
@@ -95,22 +96,23 @@ async def test_a_taken_username_conflicts(app: App, jake: SignedIn, actor: Actor
 
 
 async def test_bio_and_image_are_set(app: App, jake: SignedIn, actor: Actor) -> None:
-    account = await app.update_user()(actor, AccountChanges(bio="I work at statefarm", image="https://i.example/j.png"))
+    changes = AccountChanges(bio="I work at statefarm", image="https://i.example/j.png")
+    account = (await app.update_user()(actor, changes)).account
     assert (account.bio, account.image) == ("I work at statefarm", "https://i.example/j.png")
-    assert await app.get_current_user()(actor) == account
+    assert (await app.get_current_user()(actor)).account == account
 
 
 @pytest.mark.parametrize("empty", ["", None])
 async def test_an_empty_bio_or_image_clears_it(app: App, actor: Actor, empty: str | None) -> None:
     await app.update_user()(actor, AccountChanges(bio="bio", image="https://i.example/j.png"))
-    account = await app.update_user()(actor, AccountChanges(bio=empty, image=empty))
+    account = (await app.update_user()(actor, AccountChanges(bio=empty, image=empty))).account
     assert (account.bio, account.image) == (None, None)
-    assert await app.get_current_user()(actor) == account
+    assert (await app.get_current_user()(actor)).account == account
 
 
 async def test_fields_not_sent_are_kept(app: App, actor: Actor) -> None:
     await app.update_user()(actor, AccountChanges(bio="bio", image="https://i.example/j.png"))
-    account = await app.update_user()(actor, AccountChanges(username="jacob"))
+    account = (await app.update_user()(actor, AccountChanges(username="jacob"))).account
     assert (account.bio, account.image) == ("bio", "https://i.example/j.png")
 
 
@@ -133,7 +135,7 @@ async def test_an_invalid_value_changes_nothing(
     with pytest.raises(InvalidValue) as raised:
         await app.update_user()(actor, changes)
     assert raised.value.field == field
-    assert await app.get_current_user()(actor) == jake.account
+    assert (await app.get_current_user()(actor)).account == jake.account
     assert await app.log_in()(email="jake@example.com", password=PASSWORD)
 
 
@@ -181,3 +183,20 @@ async def test_a_deleted_user_is_refused(app: App, jake: SignedIn, actor: Actor)
     forget_user(app, jake.account.user_id)
     with pytest.raises(InvalidToken):
         await app.update_user()(actor, AccountChanges(bio="hello"))
+
+
+async def test_the_account_comes_back_with_a_lasting_token_of_the_callers_session(app: App, actor: Actor) -> None:
+    token = (await app.update_user()(actor, AccountChanges(bio="hello"))).token
+    renewed = app.codec.decode(token, kind=TokenKind.ACCESS)
+    assert renewed.expires_at - renewed.issued_at == days(7)
+    assert renewed.session_id == actor.access.session_id
+
+
+async def test_the_token_after_a_password_change_works_until_its_session_ends(app: App, actor: Actor) -> None:
+    token = (await app.update_user()(actor, AccountChanges(password=NEW_PASSWORD))).token
+    app.clock.advance(days(1))
+    renewed = await an_actor(app, token)
+    assert renewed.user_id == actor.user_id
+    await app.log_out_everywhere()(renewed)
+    with pytest.raises(InvalidToken):
+        await an_actor(app, token)

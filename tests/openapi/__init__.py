@@ -1,0 +1,1 @@
+"""Schemathesis's configuration and hooks for `scripts/schemathesis`."""
