@@ -19,7 +19,8 @@ from domain.errors import DomainError
 from domain.users import Role
 from entrypoints import logs
 from entrypoints.container import Container, build_container, close_resources
-from entrypoints.settings import Profile, Settings, settings_or_exit
+from entrypoints.settings import Profile, Settings
+from entrypoints.settings_problems import settings_or_exit
 from entrypoints.worker.embedded import EmbeddedWorker
 from entrypoints.worker.metrics import exporting_metrics
 
@@ -72,7 +73,7 @@ def serve(
     In the embedded profile it first migrates the database, and runs the background jobs too. Requests are
     logged as JSON on stderr.
     """
-    settings = _settings()
+    settings = settings_or_exit(as_json=True)  # a server's stderr is JSON, its refused settings included
     logs.configure(settings.log_level)
     logs.log_uncaught()
     if settings.should_migrate_on_start:

@@ -60,6 +60,14 @@ def configure(level: str = "INFO") -> None:
     logging.captureWarnings(True)  # `warnings.warn` becomes a line of the `py.warnings` logger
 
 
+def refused_configuration(problem: str) -> None:
+    """One configuration problem as one JSON line on stderr, before any logging has been configured (the
+    level to log at is itself a setting)."""
+    entry = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "error",
+             "logger": "inkwell.configuration", "event": "configuration_refused", "problem": problem}
+    print(json.dumps(entry), file=sys.stderr)
+
+
 def log_uncaught() -> None:
     """What nothing caught, in the main thread or another, is logged as JSON like everything else rather than
     printed as a plain-text traceback. For commands that run a long time (`inkwell serve`)."""

@@ -5,14 +5,13 @@ import json
 import os
 import re
 import secrets
-import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import limits
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
 
@@ -232,36 +231,6 @@ class Settings(BaseSettings):
             self.jwt_secret.get_secret_value() if self.jwt_secret else kept["jwt_secret"],
             self.password_pepper.get_secret_value() if self.password_pepper else kept["password_pepper"],
         )
-
-
-def settings_or_exit() -> Settings:
-    """The settings, or, when they cannot run Inkwell, every problem on stderr, one line each, and exit code 2."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        _refuse([_problem_line(problem) for problem in error.errors()])
-    except SettingsError as error:  # a value that could not even be read, e.g. an unreadable .env
-        _refuse([str(error)])
-
-
-def _refuse(problems: list[str]) -> NoReturn:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    raise SystemExit(2)
-
-
-def _problem_line(problem: Any) -> str:
-    """`NAME message`, in the words of Inkwell's own checks, which name their setting, or of pydantic's; the
-    value is repeated only when it is neither a secret nor a URL, which may hold a password."""
-    name = str(problem["loc"][0]).upper() if problem["loc"] else "configuration"
-    message = str(problem["msg"]).removeprefix("Value error, ")
-    if message.startswith(name):
-        return message
-    message = re.sub(r"^Input ", "", message)
-    field = Settings.model_fields.get(name.lower())
-    if field is not None and "SecretStr" not in str(field.annotation) and not name.endswith("_URL"):
-        message += f" (given: {problem['input']!r})"
-    return f"{name} {message}"
 
 
 POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2")

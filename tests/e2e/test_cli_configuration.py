@@ -1,6 +1,7 @@
 """The `inkwell` command as a new user meets it: configuration problems all at once, one line each, for
 every command; PostgreSQL URLs as hosting providers write them; prompts; --version."""
 
+import json
 import os
 import subprocess
 import sys
@@ -41,6 +42,10 @@ def test_every_command_reports_every_configuration_problem_at_once_and_exits_2(
     result = run(tmp_path, *command, env=THREE_PROBLEMS)
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.splitlines()
+    if command == ["serve"]:  # a server's stderr is JSON: one entry per problem
+        entries = [json.loads(line) for line in lines]
+        assert {(entry["level"], entry["event"]) for entry in entries} == {("error", "configuration_refused")}
+        lines = [entry["problem"] for entry in entries]
     assert [line.split(" ", 1)[0] for line in lines] == ["DATABASE_URL", "JWT_SECRET", "BCRYPT_ROUNDS"], lines
     assert lines[0] == 'DATABASE_URL has an unsupported scheme "mysql"; use postgresql:// or sqlite+aiosqlite://'
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr

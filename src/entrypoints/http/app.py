@@ -18,7 +18,8 @@ from entrypoints.http.middleware import BodyLimits, HeadAsGet, RequestContext
 from entrypoints.http.routers import admin, articles, auth, comments, jobs, meta, profiles, service, tags, users
 from entrypoints.http.security_headers import SecurityHeaders
 from entrypoints.service_key import ServiceKey
-from entrypoints.settings import Settings, settings_or_exit
+from entrypoints.settings import Settings
+from entrypoints.settings_problems import settings_or_exit
 
 DESCRIPTION = """
 Inkwell is a blogging backend whose API is a superset of the

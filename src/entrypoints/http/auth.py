@@ -32,9 +32,7 @@ async def current_actor(request: Request) -> Actor:
     token = presented_token(request)
     if token is None:
         raise Unauthenticated("is missing", field="token")
-    actor = await _authenticated(request, token)
-    request.state.token = token
-    return actor
+    return await _authenticated(request, token)
 
 
 async def optional_actor(request: Request) -> Actor | None:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from entrypoints.settings import Settings, normalized_database_url, settings_or_exit
+from entrypoints.settings import Settings, normalized_database_url
+from entrypoints.settings_problems import settings_or_exit
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 LONG = "s" * 32
