@@ -23,13 +23,12 @@ STARTUP_SECONDS = 60
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `--dist loadgroup` (scripts/test) the end-to-end tests run on one worker, one after the other,
-    while the other workers run the rest: two tests that each start servers and workers would compete for
-    the cores, and these tests measure how long answers take."""
+    """Under `--dist loadgroup` (scripts/test) the tests of one end-to-end module run on one worker, one
+    after the other: a server a module's fixture starts once serves them all, instead of once per worker."""
     here = Path(__file__).parent
     for item in items:
         if item.path.is_relative_to(here):
-            item.add_marker(pytest.mark.xdist_group("e2e"))
+            item.add_marker(pytest.mark.xdist_group(f"e2e-{item.path.stem}"))
 
 
 def free_port() -> int:

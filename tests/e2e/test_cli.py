@@ -1,5 +1,6 @@
 """The `inkwell` command, run as a user runs it: in a fresh directory with no configuration."""
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -163,5 +164,5 @@ def test_serve_refuses_a_short_secret_in_the_embedded_default_with_one_clear_lin
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, result.stderr
-        assert lines[0].startswith(f"{name} must be set to at least 32 bytes (it has 5)")
+        assert json.loads(lines[0])["problem"].startswith(f"{name} must be set to at least 32 bytes (it has 5)")
     assert not (tmp_path / "var").exists()
