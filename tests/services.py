@@ -9,7 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from entrypoints.settings import normalized_database_url
+
+# Any form Inkwell accepts (postgres://, postgresql://...), as the driver URL the tests use.
+POSTGRES_URL = normalized_database_url(
+    os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
 # Database 0 is where a developer's own Redis data lives, and what every client picks by default.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")

@@ -14,6 +14,7 @@ from dramatiq.cli import main as dramatiq_main
 from dramatiq.cli import make_argument_parser
 
 from application.actor import SYSTEM
+from application.errors import DependencyUnavailable
 from application.ports.health import NotReady, SchemaBehind
 from domain.errors import DomainError
 from domain.users import Role
@@ -218,19 +219,8 @@ def create_admin(
 
     Whatever is not given as an option is asked for.
     """
-    container = build_container(_settings())
-
-    async def run() -> None:
-        try:
-            await container.create_admin()(email=email or "", username=username or "", password=password or "")
-        finally:
-            await close_resources(container)
-
-    try:
-        asyncio.run(run())
-    except DomainError as error:
-        typer.secho(f"{error.field} {error.message}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1) from error
+    _as_operator(lambda container: container.create_admin()(
+        email=email or "", username=username or "", password=password or ""))
     typer.echo(f"administrator {username} created")
 
 
@@ -261,8 +251,13 @@ def revoke_sessions(
 
 
 def _as_operator(act: Callable[[Container], Awaitable[T]]) -> T:
-    """Run one administration use case as the operator; a refusal is one line on stderr and exit code 1."""
-    container = build_container(_settings())
+    """Run one administration use case as the operator; a refusal, or a dependency that does not answer, is
+    one line on stderr and exit code 1. Where `serve` would migrate first (the embedded default), so does
+    this: an administrator can be created before the server has ever started."""
+    settings = _settings()
+    if settings.should_migrate_on_start:
+        _migrate(settings)
+    container = build_container(settings)
 
     async def run() -> T:
         try:
@@ -274,6 +269,9 @@ def _as_operator(act: Callable[[Container], Awaitable[T]]) -> T:
         return asyncio.run(run())
     except DomainError as error:
         typer.secho(f"{error.field} {error.message}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from error
+    except DependencyUnavailable as error:
+        typer.secho(f"{error.dependency} is unavailable; `inkwell check` says why", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from error
 
 

@@ -47,6 +47,26 @@ def test_migrate_create_admin_and_check_in_the_embedded_default(tmp_path: Path) 
     assert "database: ok" in checked.stdout and "schema: ok" in checked.stdout
 
 
+def test_an_administrator_is_created_in_a_fresh_embedded_directory_without_a_prior_migrate(
+    tmp_path: Path,
+) -> None:
+    created = inkwell(tmp_path, "create-admin", "--email", "root@example.com", "--username", "root",
+                      "--password", "a long admin passphrase")
+    assert created.returncode == 0, created.stderr
+    demoted = inkwell(tmp_path, "set-role", "root", "user")
+    assert (demoted.returncode, demoted.stderr.strip()) == (1, "user is the last active administrator")
+
+
+def test_an_administration_command_whose_database_is_down_says_so_in_one_line(
+    tmp_path: Path, production: dict[str, str]
+) -> None:
+    url = make_url(production["DATABASE_URL"]).set(port=PORT_NOBODY_LISTENS_ON)
+    result = inkwell(tmp_path, "revoke-sessions", "someone",
+                     **{**production, "DATABASE_URL": url.render_as_string(hide_password=False)})
+    assert result.returncode == 1
+    assert result.stderr.strip() == "database is unavailable; `inkwell check` says why"
+
+
 def test_check_reports_a_schema_that_is_behind(tmp_path: Path) -> None:
     checked = inkwell(tmp_path, "check")
     assert checked.returncode == 1

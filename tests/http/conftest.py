@@ -34,8 +34,10 @@ def app() -> FastAPI:
 
 @pytest.fixture
 def one_slot_hasher(app: FastAPI) -> Iterator[BcryptPasswordHasher]:
-    """Real bcrypt, one thread, one hash allowed to wait."""
-    hasher = BcryptPasswordHasher(pepper="http-tests-pepper-of-at-least-32-bytes!!", threads=1, max_waiting=1)
+    """Real bcrypt, one thread, one hash allowed to wait. Ten rounds: each hash still outlasts the requests
+    that arrive together, and the thread, at the lowest priority, finishes even on a busy machine."""
+    hasher = BcryptPasswordHasher(pepper="http-tests-pepper-of-at-least-32-bytes!!", rounds=10, threads=1,
+                                  max_waiting=1)
     app.state.container.security.hasher.override(providers.Object(hasher))
     try:
         yield hasher
